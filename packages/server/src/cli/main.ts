@@ -1,0 +1,147 @@
+/** The `onegrid` command line. Each command is a thin shell over the same services as the API. */
+import fs from 'node:fs';
+import { isRole, type Role } from '@onegrid/domain/access/roles';
+import cliProgress from 'cli-progress';
+import { Command } from 'commander';
+import { loadConfig } from '../config.ts';
+import { migrateToLatest } from '../db/migrate.ts';
+import { openStore } from '../db/store.ts';
+import { DEMO_DISTRICT_CODE, seedDemo } from '../modules/demo/seed-demo.ts';
+import { dataFile } from '../platform/paths.ts';
+import type { DefaultsFile } from '../modules/taxonomy/catalogue.ts';
+import { CliError, districtId, fail, withServices } from './context.ts';
+import { simulate } from './simulate.ts';
+import { start } from './start.ts';
+
+const program = new Command('onegrid').description('OneGrid 一网统管 — district city-operations centre').showHelpAfterError();
+
+program
+  .command('start')
+  .description('migrate, then serve the API and run the worker')
+  .option('--demo', 'seed and run the Jiangbei demo district (default passwords allowed)')
+  .option('--port <n>', 'HTTP port (default PORT or 8080)', (v) => Number(v))
+  .option('--host <h>', 'listen address (default HOST or 127.0.0.1)')
+  .action((o) => start(o).catch(fail));
+
+program
+  .command('migrate')
+  .description('apply pending database migrations')
+  .action(async () => {
+    const c = loadConfig();
+    const store = openStore({ databaseUrl: c.databaseUrl, sqliteFile: `${c.dataDir}/onegrid.sqlite` });
+    try {
+      const applied = await migrateToLatest(store);
+      process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'up to date\n');
+    } finally {
+      await store.close();
+    }
+  });
+
+program
+  .command('init')
+  .description('create a district with its centre, the national catalogue and an admin user')
+  .requiredOption('--code <code>', 'district code, e.g. 500105')
+  .requiredOption('--name <name>', 'district name')
+  .requiredOption('--prefix <prefix>', 'case number prefix, e.g. JB')
+  .requiredOption('--admin-password <pw>', 'password of the new "admin" user (min 12 characters)')
+  .option('--centre-name <name>', 'name of the district centre', '数字化城市运行和治理中心')
+  .action((o) =>
+    withServices(async (s) => {
+      if (o.adminPassword.length < 12) throw new CliError('--admin-password must have at least 12 characters');
+      if (o.adminPassword === s.config.demoPassword) throw new CliError('--admin-password must not be the demo password');
+      const d = await s.org.createDistrict({ code: o.code, name: o.name, casePrefix: o.prefix });
+      await s.org.importUnits(d.id, {
+        type: 'FeatureCollection',
+        features: [{ type: 'Feature', properties: { code: 'centre', name: o.centreName, kind: 'centre' }, geometry: null }],
+      });
+      const defaults = JSON.parse(fs.readFileSync(dataFile('taxonomy', 'jiangbei-defaults.json'), 'utf8')) as DefaultsFile;
+      const n = await s.taxonomy.seedCatalogue(d.id, dataFile('taxonomy', 'gbt47678-5-2026.csv'), defaults);
+      const centre = (await s.org.directory(d.id)).unitByCode('centre');
+      if (!centre) throw new Error('centre not created');
+      await s.auth.createUsers(d.id, [{ username: 'admin', password: o.adminPassword, displayName: 'Administrator', roles: ['admin'], unitId: centre.id }]);
+      process.stdout.write(`district ${o.code} created with ${n} categories; sign in as "admin"\n`);
+    }).catch(fail),
+  );
+
+program
+  .command('demo')
+  .description('seed the Jiangbei demo district without starting the server')
+  .action(() =>
+    withServices(async (s) => {
+      if (await s.org.districtByCode(DEMO_DISTRICT_CODE)) throw new CliError('the demo district already exists in this database');
+      const r = await seedDemo(s, { password: s.config.demoPassword, onStep: (st) => process.stdout.write(`  ${st}\n`) });
+      process.stdout.write(`demo district: ${r.units} units, ${r.users} users, ${r.categories} categories, ${r.rules} matrix rules\n`);
+    }).catch(fail),
+  );
+
+program
+  .command('districts')
+  .description('list districts in the database')
+  .action(() =>
+    withServices(async (s) => {
+      for (const d of await s.org.listDistricts()) process.stdout.write(`${d.code}\t${d.name}\t${d.demo ? 'demo' : ''}\n`);
+    }).catch(fail),
+  );
+
+const imp = program.command('import').description('import data files');
+imp
+  .command('units <file>')
+  .description('import units/grids from a GeoJSON FeatureCollection (properties: code, name, kind, parentCode); any bad feature imports nothing')
+  .option('--district <code>', 'district code (needed when the database has several)')
+  .action((file: string, o: { district?: string }) =>
+    withServices(async (s) => {
+      let doc: unknown;
+      try {
+        doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+      } catch (e) {
+        throw new CliError(`${file}: not readable JSON (${(e as Error).message})`);
+      }
+      const id = await districtId(s, o.district);
+      const bar = new cliProgress.SingleBar({ format: 'importing units [{bar}] {value}/{total}', clearOnComplete: false }, cliProgress.Presets.shades_classic);
+      let started = false;
+      const r = await s.org.importUnits(id, doc, (done, total) => {
+        if (!started) {
+          bar.start(total, 0);
+          started = true;
+        }
+        bar.update(done);
+      });
+      if (started) bar.stop();
+      process.stdout.write(`imported ${r.imported} units\n`);
+    }).catch(fail),
+  );
+
+program
+  .command('users:create')
+  .description('create a user')
+  .requiredOption('--username <u>')
+  .requiredOption('--password <p>')
+  .requiredOption('--unit <code>', 'unit code')
+  .requiredOption('--roles <list>', 'comma-separated roles: intake,shift_leader,dispatcher,handler,grid_worker,supervisor,leader,admin')
+  .option('--name <displayName>')
+  .option('--district <code>')
+  .action((o) =>
+    withServices(async (s) => {
+      const roles = String(o.roles).split(',');
+      const bad = roles.find((r) => !isRole(r));
+      if (bad) throw new CliError(`unknown role ${bad}`);
+      if (String(o.password).length < 8) throw new CliError('--password needs at least 8 characters');
+      const id = await districtId(s, o.district);
+      const unit = (await s.org.directory(id)).unitByCode(o.unit);
+      if (!unit) throw new CliError(`no unit with code ${o.unit}`);
+      await s.auth.createUsers(id, [{ username: o.username, password: o.password, displayName: o.name ?? o.username, roles: roles as Role[], unitId: unit.id }]);
+      process.stdout.write(`user ${o.username} created in ${unit.name}\n`);
+    }).catch(fail),
+  );
+
+program
+  .command('simulate')
+  .description('feed a realistic flow of cases through a running server, acting as the demo users')
+  .option('--url <url>', 'server URL', 'http://127.0.0.1:8080')
+  .option('--rate <n>', 'new cases per second', (v) => Number(v), 1)
+  .option('--duration <s>', 'stop after this many seconds (default: run until Ctrl-C)', (v) => Number(v))
+  .option('--password <pw>', 'demo password (default ONEGRID_DEMO_PASSWORD or onegrid-demo)')
+  .option('--seed <n>', 'random seed', (v) => Number(v), 1)
+  .action((o) => simulate(o).catch(fail));
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,266 @@
+/**
+ * Row types of every table, as Kysely sees them. Times are epoch milliseconds (UTC) in both
+ * stores; flags are 0/1; JSON columns are text and parsed by the owning repository.
+ */
+export interface DistrictRow {
+  id: string;
+  code: string;
+  name: string;
+  case_prefix: string;
+  settings: string;
+  demo: number;
+  created_at: number;
+}
+
+export interface UnitRow {
+  id: string;
+  district_id: string;
+  code: string;
+  name: string;
+  name_en: string | null;
+  kind: string;
+  parent_id: string | null;
+  path: string;
+  geometry: string | null;
+  demo_geometry: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface UserRow {
+  id: string;
+  district_id: string;
+  username: string;
+  display_name: string;
+  password_hash: string | null;
+  roles: string;
+  unit_id: string;
+  phone: string | null;
+  disabled: number;
+  created_at: number;
+}
+
+export interface SessionRow {
+  id: string;
+  token_hash: string;
+  user_id: string;
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+}
+
+export interface ApiKeyRow {
+  id: string;
+  key_hash: string;
+  prefix: string;
+  name: string;
+  user_id: string;
+  created_at: number;
+  revoked_at: number | null;
+  last_used_at: number | null;
+}
+
+export interface CategoryRow {
+  district_id: string;
+  kind: string;
+  code: string;
+  major_code: string;
+  major_name: string;
+  name: string;
+  standard: string;
+  local: number;
+  default_urgency: string;
+  limits: string;
+  register_condition: string | null;
+  close_condition: string | null;
+  responsible: string | null;
+  auto_dispatch: number;
+  dedup_radius_m: number;
+  active: number;
+}
+
+export interface ResponsibilityRuleRow {
+  id: string;
+  district_id: string;
+  category_kind: string;
+  category_code: string;
+  area_unit_id: string | null;
+  unit_id: string;
+  created_at: number;
+}
+
+export interface CaseRow {
+  id: string;
+  district_id: string;
+  number: string;
+  channel: string;
+  description: string;
+  lng: number;
+  lat: number;
+  address: string | null;
+  category_kind: string | null;
+  category_code: string | null;
+  urgency: string;
+  state: string;
+  /** Optimistic-concurrency token: bumped by every user action. */
+  version: number;
+  /** Number of events so far; system events (SLA timers) bump it without bumping version. */
+  event_count: number;
+  suspended: number;
+  suspended_remaining_min: number | null;
+  postpone_until: number | null;
+  postpone_reason: string | null;
+  supervised: number;
+  escalated: number;
+  rework_count: number;
+  return_count: number;
+  postpone_count: number;
+  reporter_name: string | null;
+  reporter_phone: string | null;
+  street_id: string | null;
+  community_id: string | null;
+  grid_id: string | null;
+  social_grid_id: string | null;
+  outside_jurisdiction: number;
+  lead_unit_id: string | null;
+  stage: string | null;
+  stage_seq: number;
+  stage_started_at: number | null;
+  stage_limit_min: number | null;
+  warn_at: number | null;
+  deadline_at: number | null;
+  merged_into: string | null;
+  satisfaction: string | null;
+  resolved: number | null;
+  photos: string;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+  closed_at: number | null;
+}
+
+export interface CaseUnitRow {
+  case_id: string;
+  unit_id: string;
+  role: 'lead' | 'cohandler';
+  active: number;
+  since: number;
+}
+
+export interface CaseEventRow {
+  id: string;
+  district_id: string;
+  case_id: string;
+  seq: number;
+  action: string;
+  from_state: string | null;
+  to_state: string;
+  actor_user_id: string | null;
+  actor_unit_id: string | null;
+  at: number;
+  reason: string | null;
+  payload: string;
+}
+
+export interface CaseTimerRow {
+  id: string;
+  district_id: string;
+  case_id: string;
+  stage_seq: number;
+  kind: 'warn' | 'overdue';
+  due_at: number;
+  fired_at: number | null;
+  cancelled_at: number | null;
+}
+
+export interface IdempotencyRow {
+  user_id: string;
+  key: string;
+  case_id: string;
+  created_at: number;
+}
+
+export interface CounterRow {
+  district_id: string;
+  name: string;
+  value: number;
+}
+
+export interface FileRow {
+  id: string;
+  district_id: string;
+  sha256: string;
+  mime: string;
+  size: number;
+  uploaded_by: string;
+  created_at: number;
+}
+
+export interface OutboxRow {
+  id: string;
+  district_id: string;
+  topic: string;
+  payload: string;
+  created_at: number;
+  processed_at: number | null;
+}
+
+export interface NotificationRow {
+  id: string;
+  district_id: string;
+  user_id: string | null;
+  unit_id: string | null;
+  kind: string;
+  case_id: string | null;
+  title: string;
+  body: string | null;
+  source_event: string;
+  created_at: number;
+  read_at: number | null;
+}
+
+export interface WebhookRow {
+  id: string;
+  district_id: string;
+  url: string;
+  secret: string;
+  topics: string;
+  active: number;
+  created_at: number;
+}
+
+export interface WebhookDeliveryRow {
+  id: string;
+  webhook_id: string;
+  event_id: string;
+  topic: string;
+  payload: string;
+  attempts: number;
+  next_attempt_at: number;
+  locked_until: number | null;
+  delivered_at: number | null;
+  failed_at: number | null;
+  last_status: number | null;
+  last_error: string | null;
+}
+
+export interface DB {
+  districts: DistrictRow;
+  units: UnitRow;
+  users: UserRow;
+  sessions: SessionRow;
+  api_keys: ApiKeyRow;
+  categories: CategoryRow;
+  responsibility_rules: ResponsibilityRuleRow;
+  cases: CaseRow;
+  case_units: CaseUnitRow;
+  case_events: CaseEventRow;
+  case_timers: CaseTimerRow;
+  idempotency_keys: IdempotencyRow;
+  counters: CounterRow;
+  files: FileRow;
+  outbox: OutboxRow;
+  notifications: NotificationRow;
+  webhooks: WebhookRow;
+  webhook_deliveries: WebhookDeliveryRow;
+}

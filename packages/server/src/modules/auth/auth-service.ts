@@ -1,0 +1,213 @@
+/**
+ * Users, sign-in and credentials. Sessions are revocable bearer tokens; API keys are for
+ * integrations and act as a (service) user. Both are stored hashed.
+ */
+import { isRole, type Role } from '@onegrid/domain/access/roles';
+import { DomainError } from '@onegrid/domain/errors';
+import type { UserRow } from '../../db/schema.ts';
+import { isUniqueViolation, type Store } from '../../db/store.ts';
+import type { Clock } from '../../platform/clock.ts';
+import { newId } from '../../platform/ids.ts';
+import type { Principal } from '../../platform/principal.ts';
+import type { OrgService } from '../org/org-service.ts';
+import { hashPassword, hashSecret, newSecret, secretKind, verifyPassword } from './secrets.ts';
+import { userRepository as repo } from './user-repository.ts';
+
+const MAX_FAILURES = 10;
+const FAILURE_WINDOW_MS = 5 * 60_000;
+
+export interface NewUser {
+  username: string;
+  password: string | null;
+  displayName: string;
+  roles: Role[];
+  unitId: string;
+  phone?: string | null;
+}
+
+export interface UserView {
+  id: string;
+  username: string;
+  displayName: string;
+  roles: Role[];
+  unitId: string;
+  unitName: string | null;
+  disabled: boolean;
+}
+
+export class AuthService {
+  private readonly failures = new Map<string, { count: number; since: number }>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly org: OrgService,
+    private readonly clock: Clock,
+    private readonly sessionTtlMs: number,
+  ) {}
+
+  async createUsers(districtId: string, users: NewUser[], opts: { precomputedHash?: string } = {}): Promise<UserRow[]> {
+    const dir = await this.org.directory(districtId);
+    const now = this.clock.now();
+    const rows: UserRow[] = [];
+    for (const u of users) {
+      if (!dir.unit(u.unitId)) throw new DomainError('UNKNOWN_UNIT', `unit ${u.unitId} does not exist in this district`);
+      rows.push({
+        id: newId(),
+        district_id: districtId,
+        username: u.username,
+        display_name: u.displayName,
+        password_hash: u.password === null ? null : (opts.precomputedHash ?? (await hashPassword(u.password))),
+        roles: u.roles.join(','),
+        unit_id: u.unitId,
+        phone: u.phone ?? null,
+        disabled: 0,
+        created_at: now,
+      });
+    }
+    try {
+      await this.store.db.transaction().execute((trx) => repo.insert(trx, rows));
+    } catch (e) {
+      if (isUniqueViolation(e)) throw new DomainError('ALREADY_EXISTS', 'a username is already taken; choose another');
+      throw e;
+    }
+    return rows;
+  }
+
+  async login(username: string, password: string): Promise<{ token: string; expiresAt: number; principal: Principal }> {
+    const now = this.clock.now();
+    const f = this.failures.get(username);
+    if (f && now - f.since < FAILURE_WINDOW_MS && f.count >= MAX_FAILURES) {
+      throw new DomainError('RATE_LIMITED', 'too many failed sign-ins for this user; wait five minutes');
+    }
+    const user = await repo.byUsername(this.store.db, username);
+    const ok = !!user && user.disabled === 0 && (await verifyPassword(password, user.password_hash));
+    if (!ok || !user) {
+      const fresh = !f || now - f.since >= FAILURE_WINDOW_MS;
+      this.failures.set(username, { count: fresh ? 1 : (f?.count ?? 0) + 1, since: fresh ? now : (f?.since ?? now) });
+      throw new DomainError('UNAUTHENTICATED', 'wrong username or password');
+    }
+    this.failures.delete(username);
+    const token = newSecret('session');
+    const expiresAt = now + this.sessionTtlMs;
+    await repo.insertSession(this.store.db, {
+      id: newId(),
+      token_hash: hashSecret(token),
+      user_id: user.id,
+      created_at: now,
+      expires_at: expiresAt,
+      revoked_at: null,
+    });
+    return { token, expiresAt, principal: await this.principalOf(user, 'session') };
+  }
+
+  async logout(token: string): Promise<void> {
+    await repo.revokeSession(this.store.db, hashSecret(token), this.clock.now());
+  }
+
+  /** null for anything unknown, expired, revoked or disabled: the caller answers 401. */
+  async authenticate(secret: string): Promise<Principal | null> {
+    const kind = secretKind(secret);
+    if (kind === 'session') {
+      const u = await repo.sessionUser(this.store.db, hashSecret(secret));
+      if (!u || u.revoked_at !== null || u.expires_at <= this.clock.now() || u.disabled) return null;
+      return this.principalOf(u, 'session');
+    }
+    if (kind === 'api_key') {
+      const u = await repo.apiKeyUser(this.store.db, hashSecret(secret));
+      if (!u || u.key_revoked_at !== null || u.disabled) return null;
+      return this.principalOf(u, 'api_key');
+    }
+    return null;
+  }
+
+  async principalOf(user: UserRow, via: Principal['via']): Promise<Principal> {
+    const dir = await this.org.directory(user.district_id);
+    const roles = user.roles.split(',').filter(isRole);
+    const unit = dir.unit(user.unit_id);
+    const centre = dir.centre();
+    return {
+      userId: user.id,
+      username: user.username,
+      displayName: user.display_name,
+      districtId: user.district_id,
+      roles,
+      unitId: user.unit_id,
+      unitKind: unit?.kind ?? 'unknown',
+      districtWide: roles.includes('leader') || roles.includes('admin') || (!!centre && dir.isWithin(user.unit_id, centre.id)),
+      via,
+    };
+  }
+
+  async createApiKey(p: Principal, input: { name: string; userId: string }): Promise<{ id: string; key: string; prefix: string }> {
+    const user = await repo.byId(this.store.db, input.userId);
+    if (!user || user.district_id !== p.districtId) throw new DomainError('NOT_FOUND', `user ${input.userId} not found`);
+    const key = newSecret('api_key');
+    const id = newId();
+    await repo.insertApiKey(this.store.db, {
+      id,
+      key_hash: hashSecret(key),
+      prefix: key.slice(0, 10),
+      name: input.name,
+      user_id: user.id,
+      created_at: this.clock.now(),
+      revoked_at: null,
+      last_used_at: null,
+    });
+    return { id, key, prefix: key.slice(0, 10) };
+  }
+
+  listApiKeys(p: Principal) {
+    return repo.listApiKeys(this.store.db, p.districtId);
+  }
+
+  async revokeApiKey(p: Principal, id: string): Promise<void> {
+    if ((await repo.revokeApiKey(this.store.db, p.districtId, id, this.clock.now())) === 0) {
+      throw new DomainError('NOT_FOUND', `API key ${id} not found or already revoked`);
+    }
+  }
+
+  async listUsers(p: Principal, filter: { unitId?: string | undefined; limit: number }): Promise<UserView[]> {
+    const dir = await this.org.directory(p.districtId);
+    const scope = filter.unitId ? dir.subtreeIds(filter.unitId) : null;
+    const rows = await repo.list(this.store.db, p.districtId, scope, filter.limit);
+    return rows.map((u) => this.view(u, dir.unit(u.unit_id)?.name ?? null));
+  }
+
+  view(u: UserRow, unitName: string | null): UserView {
+    return {
+      id: u.id,
+      username: u.username,
+      displayName: u.display_name,
+      roles: u.roles.split(',').filter(isRole),
+      unitId: u.unit_id,
+      unitName,
+      disabled: u.disabled === 1,
+    };
+  }
+
+  async setDisabled(p: Principal, userId: string, disabled: boolean): Promise<void> {
+    const u = await repo.byId(this.store.db, userId);
+    if (!u || u.district_id !== p.districtId) throw new DomainError('NOT_FOUND', `user ${userId} not found`);
+    await this.store.db.transaction().execute(async (trx) => {
+      await repo.setDisabled(trx, userId, disabled);
+      if (disabled) await repo.revokeUserSessions(trx, userId, this.clock.now());
+    });
+  }
+
+  async changePassword(p: Principal, current: string, next: string): Promise<void> {
+    const u = await repo.byId(this.store.db, p.userId);
+    if (!u || !(await verifyPassword(current, u.password_hash))) {
+      throw new DomainError('UNAUTHENTICATED', 'the current password is wrong');
+    }
+    await repo.setPassword(this.store.db, u.id, await hashPassword(next));
+  }
+
+  async displayNames(ids: string[]): Promise<Map<string, string>> {
+    const rows = await repo.names(this.store.db, ids);
+    return new Map(rows.map((r) => [r.id, r.display_name]));
+  }
+
+  usersOfUnits(unitIds: string[]) {
+    return repo.usersOfUnits(this.store.db, unitIds);
+  }
+}

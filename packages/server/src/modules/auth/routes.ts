@@ -1,0 +1,131 @@
+import { ROLES } from '@onegrid/domain/access/roles';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { route } from '../../platform/http.ts';
+import type { Services } from '../../services.ts';
+
+const Password = z.string().min(8, 'at least 8 characters').max(200);
+
+export function authRoutes(app: FastifyInstance, s: Services): void {
+  route(app, {
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    permission: 'public',
+    summary: 'Sign in with username and password; returns a bearer token',
+    tags: ['auth'],
+    body: z.object({ username: z.string().min(1).max(100), password: z.string().min(1).max(200) }),
+    handler: async ({ body }) => {
+      const r = await s.auth.login(body.username, body.password);
+      return { token: r.token, expiresAt: new Date(r.expiresAt).toISOString(), user: r.principal };
+    },
+  });
+  route(app, {
+    method: 'POST',
+    url: '/api/v1/auth/logout',
+    permission: 'self',
+    summary: 'Revoke the session token used for this request',
+    tags: ['auth'],
+    handler: async ({ req }) => {
+      const token = req.headers.authorization?.slice('Bearer '.length) ?? '';
+      await s.auth.logout(token);
+      return { ok: true };
+    },
+  });
+  route(app, {
+    method: 'GET',
+    url: '/api/v1/me',
+    permission: 'self',
+    summary: 'The signed-in user, roles, unit and scope',
+    tags: ['auth'],
+    handler: async ({ principal }) => principal,
+  });
+  route(app, {
+    method: 'POST',
+    url: '/api/v1/me/password',
+    permission: 'self',
+    summary: 'Change your own password',
+    tags: ['auth'],
+    body: z.object({ current: z.string().min(1), next: Password }),
+    handler: async ({ principal, body }) => {
+      await s.auth.changePassword(principal, body.current, body.next);
+      return { ok: true };
+    },
+  });
+  route(app, {
+    method: 'GET',
+    url: '/api/v1/users',
+    permission: 'user.read',
+    summary: 'Users of the district, optionally of one unit subtree',
+    tags: ['users'],
+    query: z.object({ unitId: z.string().optional(), limit: z.coerce.number().int().min(1).max(1000).default(200) }),
+    handler: async ({ principal, query }) => ({ items: await s.auth.listUsers(principal, query) }),
+  });
+  route(app, {
+    method: 'POST',
+    url: '/api/v1/users',
+    permission: 'user.write',
+    summary: 'Create a user in a unit with roles',
+    tags: ['users'],
+    successStatus: 201,
+    body: z.object({
+      username: z.string().regex(/^[A-Za-z0-9_.@-]{2,64}$/, '2–64 ASCII letters, digits or _ . @ -'),
+      password: Password,
+      displayName: z.string().min(1).max(100),
+      roles: z.array(z.enum(ROLES)).min(1),
+      unitId: z.string().min(1),
+      phone: z.string().max(30).optional(),
+    }),
+    handler: async ({ principal, body }) => {
+      const [row] = await s.auth.createUsers(principal.districtId, [{ ...body, phone: body.phone ?? null }]);
+      if (!row) throw new Error('user not created');
+      return s.auth.view(row, null);
+    },
+  });
+  for (const [verb, disabled] of [
+    ['disable', true],
+    ['enable', false],
+  ] as const) {
+    route(app, {
+      method: 'POST',
+      url: `/api/v1/users/:id/${verb}`,
+      permission: 'user.write',
+      summary: disabled ? 'Disable a user and revoke their sessions' : 'Enable a user',
+      tags: ['users'],
+      params: z.object({ id: z.string() }),
+      handler: async ({ principal, params }) => {
+        await s.auth.setDisabled(principal, params.id, disabled);
+        return { ok: true };
+      },
+    });
+  }
+  route(app, {
+    method: 'GET',
+    url: '/api/v1/api-keys',
+    permission: 'integration.manage',
+    summary: 'API keys of the district (never the key itself)',
+    tags: ['integration'],
+    handler: async ({ principal }) => ({ items: await s.auth.listApiKeys(principal) }),
+  });
+  route(app, {
+    method: 'POST',
+    url: '/api/v1/api-keys',
+    permission: 'integration.manage',
+    summary: 'Create an API key acting as a user; the key is shown once',
+    tags: ['integration'],
+    successStatus: 201,
+    body: z.object({ name: z.string().min(1).max(100), userId: z.string().min(1) }),
+    handler: async ({ principal, body }) => s.auth.createApiKey(principal, body),
+  });
+  route(app, {
+    method: 'DELETE',
+    url: '/api/v1/api-keys/:id',
+    permission: 'integration.manage',
+    summary: 'Revoke an API key',
+    tags: ['integration'],
+    params: z.object({ id: z.string() }),
+    handler: async ({ principal, params }) => {
+      await s.auth.revokeApiKey(principal, params.id);
+      return { ok: true };
+    },
+  });
+}

@@ -1,0 +1,556 @@
+/**
+ * The case closed loop. Every change to a case goes through `act`: the lifecycle table decides,
+ * then one transaction updates the row with a version check, appends the event, moves the SLA
+ * timers and writes the outbox. Creation (`report`) follows the same pattern.
+ */
+import { type ActorContext, type CaseAction, type CaseState, decide, allowedActions, TERMINAL_STATES } from '@onegrid/domain/case/lifecycle';
+import { type Urgency, startsNewStage, stageOf } from '@onegrid/domain/case/sla';
+import { DomainError } from '@onegrid/domain/errors';
+import { validLngLat } from '@onegrid/domain/geo/geometry';
+import type { Transaction } from 'kysely';
+import type { CaseEventRow, CaseRow, CaseTimerRow, CaseUnitRow, DB } from '../../db/schema.ts';
+import { isUniqueViolation, type Store } from '../../db/store.ts';
+import type { Clock } from '../../platform/clock.ts';
+import { notFound } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
+import { enqueue } from '../../platform/outbox.ts';
+import type { Principal } from '../../platform/principal.ts';
+import type { AuthService } from '../auth/auth-service.ts';
+import type { FileService } from '../files/file-service.ts';
+import type { Directory } from '../org/directory.ts';
+import type { OrgService } from '../org/org-service.ts';
+import { HANDLING_KINDS, type UnitKind } from '../org/unit-kinds.ts';
+import { type CalendarService, type DistrictClock, resumedClock, startStage } from '../sla/calendar-service.ts';
+import type { Category, TaxonomyService } from '../taxonomy/taxonomy-service.ts';
+import { caseRepository as repo, type ListFilter, LIST_SORT } from './case-repository.ts';
+import { caseView, type CaseView, eventView } from './case-view.ts';
+import { canSee, relationsOf, scopeFilter } from './scope.ts';
+
+export const CHANNELS = ['patrol', 'citizen', 'hotline', 'video', 'sensor', 'assigned', 'other'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export interface NewCase {
+  channel: Channel;
+  description: string;
+  location: { lng: number; lat: number };
+  address?: string | undefined;
+  category?: { kind: string; code: string } | undefined;
+  urgency?: Urgency | undefined;
+  reporter?: { name?: string | undefined; phone?: string | undefined } | undefined;
+  photos?: string[] | undefined;
+}
+
+export interface ActionInput {
+  version: number;
+  reason?: string | undefined;
+  note?: string | undefined;
+  photos?: string[] | undefined;
+  category?: { kind: string; code: string } | undefined;
+  urgency?: Urgency | undefined;
+  leadUnitId?: string | undefined;
+  cohandlerUnitIds?: string[] | undefined;
+  masterCaseId?: string | undefined;
+  until?: string | undefined;
+  satisfaction?: 'satisfied' | 'basically_satisfied' | 'unsatisfied' | undefined;
+  resolved?: boolean | undefined;
+}
+
+const NEEDS_REASON: ReadonlySet<CaseAction> = new Set(['reject', 'void', 'return', 'check_fail', 'postpone_request', 'postpone_deny', 'suspend', 'escalate']);
+const NEEDS_NOTE: ReadonlySet<CaseAction> = new Set(['report_handled', 'comment']);
+
+/** What one action does to the case, beyond the state change the table already decided. */
+interface Effect {
+  patch: Partial<CaseRow>;
+  payload: Record<string, unknown>;
+  /** Replace the active lead/cohandler assignments. */
+  assign?: { lead?: string | null; cohandlers?: string[] };
+  /** Move the clock of the current stage (postponement, suspension). */
+  clock?: 'suspend' | 'resume' | { warnAt: number; deadlineAt: number };
+  master?: CaseRow;
+}
+
+export class CaseService {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly org: OrgService,
+    private readonly taxonomy: TaxonomyService,
+    private readonly calendars: CalendarService,
+    private readonly auth: AuthService,
+    private readonly files: FileService,
+  ) {}
+
+  // ---------------------------------------------------------------- create
+
+  async report(p: Principal, input: NewCase, idempotencyKey?: string): Promise<{ view: CaseView; replayed: boolean }> {
+    if (idempotencyKey) {
+      const existing = await repo.idempotentCase(this.store.db, p.userId, idempotencyKey);
+      if (existing) return { view: await this.get(p, existing), replayed: true };
+    }
+    const { lng, lat } = input.location;
+    if (!validLngLat(lng, lat)) throw new DomainError('VALIDATION_FAILED', 'location: lng must be in [-180, 180] and lat in [-90, 90]');
+    const category = input.category ? await this.taxonomy.require(p.districtId, input.category) : undefined;
+    const photos = await this.files.requireOwned(p.districtId, input.photos ?? []);
+    const [dir, dc, district] = await Promise.all([
+      this.org.directory(p.districtId),
+      this.calendars.forDistrict(p.districtId),
+      this.org.districtById(p.districtId),
+    ]);
+    const now = this.clock.now();
+    const loc = dir.locate(lng, lat);
+    const urgency = input.urgency ?? category?.defaultUrgency ?? 'normal';
+    const stage = startStage(dc, 'accept', this.taxonomy.limitsFor(category, urgency, dc.defaultLimits), now);
+    const day = new Date(now + 8 * 3600_000).toISOString().slice(0, 10).replaceAll('-', '');
+    const serial = await repo.nextCounter(this.store.db, p.districtId, `case:${day}`);
+    const row: CaseRow = {
+      id: newId(now),
+      district_id: p.districtId,
+      number: `${district?.case_prefix ?? 'C'}${day}${String(serial).padStart(5, '0')}`,
+      channel: input.channel,
+      description: input.description,
+      lng,
+      lat,
+      address: input.address ?? null,
+      category_kind: category?.kind ?? null,
+      category_code: category?.code ?? null,
+      urgency,
+      state: 'REPORTED',
+      version: 1,
+      event_count: 1,
+      suspended: 0,
+      suspended_remaining_min: null,
+      postpone_until: null,
+      postpone_reason: null,
+      supervised: 0,
+      escalated: 0,
+      rework_count: 0,
+      return_count: 0,
+      postpone_count: 0,
+      reporter_name: input.reporter?.name ?? null,
+      reporter_phone: input.reporter?.phone ?? null,
+      street_id: loc.streetId,
+      community_id: loc.communityId,
+      grid_id: loc.gridId,
+      social_grid_id: loc.socialGridId,
+      outside_jurisdiction: loc.outsideJurisdiction ? 1 : 0,
+      lead_unit_id: null,
+      stage: stage.stage,
+      stage_seq: 1,
+      stage_started_at: now,
+      stage_limit_min: stage.limitMin,
+      warn_at: stage.warnAt,
+      deadline_at: stage.deadlineAt,
+      merged_into: null,
+      satisfaction: null,
+      resolved: null,
+      photos: JSON.stringify(photos),
+      created_by: p.userId,
+      created_at: now,
+      updated_at: now,
+      closed_at: null,
+    };
+    try {
+      await this.store.db.transaction().execute(async (trx) => {
+        if (idempotencyKey) await repo.insertIdempotencyKey(trx, p.userId, idempotencyKey, row.id, now);
+        await repo.insertCase(trx, row);
+        await repo.insertEvents(trx, [
+          this.event(row, 1, 'report', null, 'REPORTED', p, now, null, {
+            channel: row.channel,
+            category: category ? { kind: category.kind, code: category.code } : null,
+            location: { lng, lat },
+            outsideJurisdiction: loc.outsideJurisdiction,
+          }),
+        ]);
+        await repo.insertTimers(trx, this.timers(row, now));
+        await enqueue(trx, [this.message(row, 'case.reported', p, 'REPORTED', null)], now);
+      });
+    } catch (e) {
+      if (idempotencyKey && isUniqueViolation(e)) {
+        const first = await repo.idempotentCase(this.store.db, p.userId, idempotencyKey);
+        if (first) return { view: await this.get(p, first), replayed: true };
+      }
+      throw e;
+    }
+    return { view: this.present(row, [], dir, dc, p, true), replayed: false };
+  }
+
+  // ---------------------------------------------------------------- read
+
+  private async load(p: Principal, id: string) {
+    const c = await repo.byId(this.store.db, p.districtId, id);
+    if (!c) throw notFound(`case ${id}`);
+    const [units, dir] = await Promise.all([repo.units(this.store.db, [c.id]), this.org.directory(p.districtId)]);
+    const relations = relationsOf(p, c, units, dir);
+    if (!canSee(p, c, units, relations, dir)) throw notFound(`case ${id}`);
+    relations.add('any');
+    return { c, units, dir, actor: { roles: p.roles, relations } satisfies ActorContext };
+  }
+
+  async get(p: Principal, id: string): Promise<CaseView> {
+    const { c, units, dir, actor } = await this.load(p, id);
+    const dc = await this.calendars.forDistrict(p.districtId);
+    return this.present(c, units, dir, dc, p, true, actor);
+  }
+
+  async events(p: Principal, id: string) {
+    const { c, dir } = await this.load(p, id);
+    const events = await repo.events(this.store.db, c.id);
+    const names = await this.auth.displayNames([...new Set(events.map((e) => e.actor_user_id).filter((x): x is string => !!x))]);
+    return events.map((e) => eventView(e, dir, (uid) => names.get(uid) ?? null));
+  }
+
+  async list(
+    p: Principal,
+    q: Omit<ListFilter, 'districtId' | 'scope' | 'now' | 'after' | 'area'> & { cursor?: string | undefined; areaUnitId?: string | undefined },
+  ): Promise<{ items: CaseView[]; nextCursor: string | null }> {
+    const [dir, dc] = await Promise.all([this.org.directory(p.districtId), this.calendars.forDistrict(p.districtId)]);
+    let area: ListFilter['area'];
+    if (q.areaUnitId) {
+      const u = dir.unit(q.areaUnitId);
+      const col = ({ street: 'street_id', town: 'street_id', community: 'community_id', village: 'community_id', grid: 'grid_id', social_grid: 'social_grid_id' } as const)[
+        u?.kind as 'street'
+      ];
+      if (!u || !col) throw new DomainError('VALIDATION_FAILED', 'query.area: must be the id of a street, town, community, village or grid unit');
+      area = { column: col, id: u.id };
+    }
+    const now = this.clock.now();
+    const rows = await repo.list(this.store.db, {
+      ...q,
+      districtId: p.districtId,
+      area,
+      now,
+      scope: scopeFilter(p, dir),
+      after: q.cursor ? decodeCursor(q.cursor) : undefined,
+      limit: q.limit + 1,
+    });
+    const page = rows.slice(0, q.limit);
+    const units = await repo.units(this.store.db, page.map((r) => r.id));
+    const byCase = new Map<string, CaseUnitRow[]>();
+    for (const u of units) byCase.set(u.case_id, [...(byCase.get(u.case_id) ?? []), u]);
+    const last = page[page.length - 1];
+    const col = LIST_SORT[q.sort].col;
+    return {
+      items: page.map((r) => this.present(r, byCase.get(r.id) ?? [], dir, dc, p, false)),
+      nextCursor: rows.length > q.limit && last ? encodeCursor(last[col] ?? 0, last.id) : null,
+    };
+  }
+
+  private present(c: CaseRow, units: CaseUnitRow[], dir: Directory, dc: DistrictClock, p: Principal, detail: boolean, actor?: ActorContext): CaseView {
+    return caseView(c, units, {
+      now: this.clock.now(),
+      calendar: dc.calendar,
+      dir,
+      categoryName: (kind, code) => this.taxonomy.cachedName(p.districtId, kind, code),
+      showContact: detail && p.districtWide && (p.roles.includes('intake') || p.roles.includes('shift_leader')),
+      ...(actor ? { allowedActions: allowedActions(flags(c), actor) } : {}),
+    });
+  }
+
+  // ---------------------------------------------------------------- act
+
+  async act(p: Principal, id: string, action: CaseAction, input: ActionInput): Promise<CaseView> {
+    const { c, units, dir, actor } = await this.load(p, id);
+    const d = decide(action, flags(c), actor);
+    if (!d.ok) {
+      throw new DomainError(d.code, d.reason, { state: c.state, allowedActions: allowedActions(flags(c), actor) });
+    }
+    if (input.version !== c.version) {
+      throw new DomainError('CASE_CONFLICT', `the case is at version ${c.version}, not ${input.version}; reload it and try again`, {
+        version: c.version,
+      });
+    }
+    if (NEEDS_REASON.has(action) && !input.reason?.trim()) {
+      throw new DomainError('VALIDATION_FAILED', `body.reason: "${action}" needs a reason`);
+    }
+    if (NEEDS_NOTE.has(action) && !input.note?.trim()) {
+      throw new DomainError('VALIDATION_FAILED', `body.note: "${action}" needs a note`);
+    }
+    const dc = await this.calendars.forDistrict(p.districtId);
+    const now = this.clock.now();
+    const effect = await this.effectOf(p, action, c, units, input, dir, dc, actor, now);
+    const photos = await this.files.requireOwned(p.districtId, input.photos ?? []);
+    if (photos.length) effect.payload.photos = photos;
+    if (input.note) effect.payload.note = input.note;
+
+    const to = d.to;
+    const patch: Partial<CaseRow> = { ...effect.patch, state: to, updated_at: now };
+    let newTimers: CaseTimerRow[] = [];
+    if (d.stateChanges && startsNewStage(c.state as CaseState, to, action)) {
+      const stage = stageOf(to);
+      if (!stage) throw new Error('unreachable: new stage without a stage');
+      const category = await this.categoryOf(p.districtId, { ...c, ...patch });
+      const s = startStage(dc, stage, this.taxonomy.limitsFor(category, (patch.urgency ?? c.urgency) as Urgency, dc.defaultLimits), now);
+      Object.assign(patch, {
+        stage: s.stage,
+        stage_seq: c.stage_seq + 1,
+        stage_started_at: now,
+        stage_limit_min: s.limitMin,
+        warn_at: s.warnAt,
+        deadline_at: s.deadlineAt,
+        postpone_until: null,
+        postpone_reason: null,
+      });
+      newTimers = this.timers({ ...c, ...patch } as CaseRow, now);
+    } else if (d.stateChanges && stageOf(to) === null) {
+      Object.assign(patch, { stage: null, warn_at: null, deadline_at: null, stage_started_at: null, postpone_until: null, postpone_reason: null });
+    }
+
+    const next = { ...c, ...patch } as CaseRow;
+    try {
+      await this.store.db.transaction().execute(async (trx) => {
+        const seq = await repo.updateVersioned(trx, c.id, c.version, patch);
+        if (seq === null) throw new DomainError('CASE_CONFLICT', 'the case was changed by someone else just now; reload it and try again');
+        await repo.insertEvents(trx, [this.event(c, seq, action, c.state, to, p, now, input.reason ?? null, effect.payload)]);
+        if (d.stateChanges && (newTimers.length || stageOf(to) === null)) await repo.cancelTimers(trx, c.id, now);
+        await repo.insertTimers(trx, newTimers);
+        await this.applyClock(trx, c, effect, now);
+        await this.applyAssignments(trx, c, effect, now);
+        if (effect.master) await this.appendMergedIn(trx, effect.master, c, p, now);
+        next.version = c.version + 1;
+        await enqueue(trx, [this.message(next, `case.${action}`, p, to, c.state, input.reason ?? null, effect.payload)], now);
+      });
+    } catch (e) {
+      if (isUniqueViolation(e)) throw new DomainError('CASE_CONFLICT', 'the case was changed by someone else just now; reload it and try again');
+      throw e;
+    }
+    return this.get(p, c.id);
+  }
+
+  private async categoryOf(districtId: string, c: Pick<CaseRow, 'category_kind' | 'category_code'>): Promise<Category | undefined> {
+    return c.category_kind && c.category_code ? this.taxonomy.find(districtId, c.category_kind, c.category_code) : undefined;
+  }
+
+  private async effectOf(
+    p: Principal,
+    action: CaseAction,
+    c: CaseRow,
+    units: CaseUnitRow[],
+    input: ActionInput,
+    dir: Directory,
+    dc: DistrictClock,
+    actor: ActorContext,
+    now: number,
+  ): Promise<Effect> {
+    switch (action) {
+      case 'register': {
+        const ref = input.category ?? (c.category_kind && c.category_code ? { kind: c.category_kind, code: c.category_code } : undefined);
+        if (!ref) throw new DomainError('VALIDATION_FAILED', 'body.category: the case has no category yet; register needs one');
+        const cat = await this.taxonomy.require(p.districtId, ref);
+        return {
+          patch: { category_kind: cat.kind, category_code: cat.code, ...(input.urgency ? { urgency: input.urgency } : {}) },
+          payload: { category: { kind: cat.kind, code: cat.code }, ...(input.urgency ? { urgency: input.urgency } : {}) },
+        };
+      }
+      case 'dispatch': {
+        if (!input.leadUnitId) throw new DomainError('VALIDATION_FAILED', 'body.leadUnitId: dispatch needs the lead unit');
+        const lead = this.handlingUnit(dir, input.leadUnitId, 'leadUnitId');
+        const co = [...new Set(input.cohandlerUnitIds ?? [])].filter((u) => u !== lead);
+        co.forEach((u) => this.handlingUnit(dir, u, 'cohandlerUnitIds'));
+        // A town/street dispatcher (relation 'area', not 'centre') hands down only inside its own tree.
+        if (!actor.relations.has('centre') && ![lead, ...co].every((u) => dir.isWithin(u, p.unitId))) {
+          throw new DomainError('CASE_ACTION_FORBIDDEN', 'you can dispatch only to units inside your own town/street');
+        }
+        const kind = dir.unit(lead)?.kind;
+        return {
+          patch: { lead_unit_id: lead },
+          payload: { leadUnitId: lead, cohandlerUnitIds: co, mode: kind === 'department' ? 'sideways' : 'down' },
+          assign: { lead, cohandlers: co },
+        };
+      }
+      case 'return':
+        return { patch: { lead_unit_id: null, return_count: c.return_count + 1 }, payload: { returnedBy: c.lead_unit_id }, assign: { lead: null } };
+      case 'add_cohandler': {
+        const co = [...new Set(input.cohandlerUnitIds ?? [])].filter((u) => u !== c.lead_unit_id);
+        if (co.length === 0) throw new DomainError('VALIDATION_FAILED', 'body.cohandlerUnitIds: name at least one unit other than the lead');
+        co.forEach((u) => this.handlingUnit(dir, u, 'cohandlerUnitIds'));
+        const current = units.filter((u) => u.role === 'cohandler' && u.active === 1).map((u) => u.unit_id);
+        return { patch: {}, payload: { cohandlerUnitIds: co }, assign: { cohandlers: [...new Set([...current, ...co])] } };
+      }
+      case 'merge': {
+        if (!input.masterCaseId) throw new DomainError('VALIDATION_FAILED', 'body.masterCaseId: name the case this one duplicates');
+        if (input.masterCaseId === c.id) throw new DomainError('VALIDATION_FAILED', 'body.masterCaseId: a case cannot be merged into itself');
+        const master = await repo.byId(this.store.db, p.districtId, input.masterCaseId);
+        if (!master) throw new DomainError('VALIDATION_FAILED', `body.masterCaseId: case ${input.masterCaseId} not found`);
+        if (TERMINAL_STATES.has(master.state as CaseState) && master.state !== 'EVALUATED') {
+          throw new DomainError('VALIDATION_FAILED', `body.masterCaseId: case ${master.number} is ${master.state} and cannot absorb duplicates`);
+        }
+        return { patch: { merged_into: master.id }, payload: { masterCaseId: master.id, masterNumber: master.number }, master };
+      }
+      case 'check_fail':
+        return { patch: { rework_count: c.rework_count + 1 }, payload: {} };
+      case 'close':
+        return { patch: { closed_at: now }, payload: {} };
+      case 'visit': {
+        if (!input.satisfaction || input.resolved === undefined) {
+          throw new DomainError('VALIDATION_FAILED', 'body.satisfaction and body.resolved: a visit records both');
+        }
+        return {
+          patch: { satisfaction: input.satisfaction, resolved: input.resolved ? 1 : 0 },
+          payload: { satisfaction: input.satisfaction, resolved: input.resolved },
+        };
+      }
+      case 'postpone_request': {
+        const until = input.until ? Date.parse(input.until) : Number.NaN;
+        if (!Number.isFinite(until)) throw new DomainError('VALIDATION_FAILED', 'body.until: give the requested new deadline as an ISO 8601 date-time');
+        if (until <= now || (c.deadline_at !== null && until <= c.deadline_at)) {
+          throw new DomainError('VALIDATION_FAILED', 'body.until: the new deadline must be later than both now and the current deadline');
+        }
+        return { patch: { postpone_until: until, postpone_reason: input.reason ?? null }, payload: { until: new Date(until).toISOString() } };
+      }
+      case 'postpone_approve': {
+        const until = c.postpone_until ?? now;
+        const startedAt = c.stage_started_at ?? now;
+        const span = dc.calendar.workingMinutesBetween(startedAt, until);
+        const warnAt = dc.calendar.addWorkingMinutes(startedAt, Math.floor(span * dc.warnRatio));
+        return {
+          patch: { deadline_at: until, warn_at: warnAt, postpone_until: null, postpone_reason: null, postpone_count: c.postpone_count + 1 },
+          payload: { from: c.deadline_at, until },
+          clock: { warnAt, deadlineAt: until },
+        };
+      }
+      case 'postpone_deny':
+        return { patch: { postpone_until: null, postpone_reason: null }, payload: { requestedUntil: c.postpone_until } };
+      case 'suspend': {
+        const remaining = c.deadline_at !== null ? dc.calendar.workingMinutesBetween(now, c.deadline_at) : null;
+        return { patch: { suspended: 1, suspended_remaining_min: remaining, warn_at: null, deadline_at: null }, payload: { remainingWorkingMinutes: remaining }, clock: 'suspend' };
+      }
+      case 'resume': {
+        if (c.suspended_remaining_min === null || stageOf(c.state as CaseState) === null) {
+          return { patch: { suspended: 0, suspended_remaining_min: null }, payload: {} };
+        }
+        const clock = resumedClock(dc, now, c.suspended_remaining_min, c.stage_limit_min ?? c.suspended_remaining_min);
+        return {
+          patch: { suspended: 0, suspended_remaining_min: null, warn_at: clock.warnAt, deadline_at: clock.deadlineAt },
+          payload: { deadlineAt: new Date(clock.deadlineAt).toISOString() },
+          clock,
+        };
+      }
+      case 'supervise':
+        return { patch: { supervised: 1 }, payload: {} };
+      case 'escalate':
+        return { patch: { escalated: 1 }, payload: {} };
+      default:
+        return { patch: {}, payload: {} };
+    }
+  }
+
+  private handlingUnit(dir: Directory, id: string, field: string): string {
+    const u = dir.unit(id);
+    if (!u) throw new DomainError('UNKNOWN_UNIT', `body.${field}: unit ${id} does not exist in this district`);
+    if (!HANDLING_KINDS.has(u.kind as UnitKind)) {
+      throw new DomainError('VALIDATION_FAILED', `body.${field}: ${u.name} is a ${u.kind}; dispatch to a department, town/street or community`);
+    }
+    return u.id;
+  }
+
+  private async applyClock(trx: Transaction<DB>, c: CaseRow, e: Effect, now: number): Promise<void> {
+    if (!e.clock) return;
+    if (e.clock === 'suspend') return repo.cancelTimers(trx, c.id, now);
+    if (e.clock === 'resume') return;
+    await repo.rescheduleTimers(trx, c.id, c.stage_seq, { warn: e.clock.warnAt, overdue: e.clock.deadlineAt });
+  }
+
+  private async applyAssignments(trx: Transaction<DB>, c: CaseRow, e: Effect, now: number): Promise<void> {
+    if (!e.assign) return;
+    const { lead, cohandlers } = e.assign;
+    if (lead !== undefined) await repo.deactivateUnits(trx, c.id);
+    else if (cohandlers) await repo.deactivateUnits(trx, c.id, 'cohandler');
+    const rows: CaseUnitRow[] = [];
+    if (lead) rows.push({ case_id: c.id, unit_id: lead, role: 'lead', active: 1, since: now });
+    for (const u of cohandlers ?? []) rows.push({ case_id: c.id, unit_id: u, role: 'cohandler', active: 1, since: now });
+    await repo.upsertUnits(trx, rows);
+  }
+
+  private async appendMergedIn(trx: Transaction<DB>, master: CaseRow, dup: CaseRow, p: Principal, now: number): Promise<void> {
+    const seq = await repo.bumpEvents(trx, master.id, 1, { updated_at: now });
+    await repo.insertEvents(trx, [
+      this.event(master, seq, 'merged_in', master.state, master.state, p, now, null, {
+        caseId: dup.id,
+        number: dup.number,
+        reporter: dup.reporter_name || dup.reporter_phone ? { name: dup.reporter_name, phone: dup.reporter_phone } : null,
+      }),
+    ]);
+  }
+
+  // ---------------------------------------------------------------- rows
+
+  private timers(c: CaseRow, now: number): CaseTimerRow[] {
+    if (c.warn_at === null || c.deadline_at === null) return [];
+    return (['warn', 'overdue'] as const).map((kind) => ({
+      id: newId(now),
+      district_id: c.district_id,
+      case_id: c.id,
+      stage_seq: c.stage_seq,
+      kind,
+      due_at: kind === 'warn' ? (c.warn_at as number) : (c.deadline_at as number),
+      fired_at: null,
+      cancelled_at: null,
+    }));
+  }
+
+  private event(
+    c: Pick<CaseRow, 'id' | 'district_id'>,
+    seq: number,
+    action: string,
+    from: string | null,
+    to: string,
+    p: Principal | null,
+    now: number,
+    reason: string | null,
+    payload: Record<string, unknown>,
+  ): CaseEventRow {
+    return {
+      id: newId(now),
+      district_id: c.district_id,
+      case_id: c.id,
+      seq,
+      action,
+      from_state: from,
+      to_state: to,
+      actor_user_id: p?.userId ?? null,
+      actor_unit_id: p?.unitId ?? null,
+      at: now,
+      reason,
+      payload: JSON.stringify(payload),
+    };
+  }
+
+  private message(c: CaseRow, topic: string, p: Principal | null, to: string, from: string | null, reason: string | null = null, extra: Record<string, unknown> = {}) {
+    return {
+      districtId: c.district_id,
+      topic,
+      payload: {
+        ...extra,
+        caseId: c.id,
+        number: c.number,
+        from,
+        to,
+        version: c.version,
+        leadUnitId: c.lead_unit_id,
+        streetId: c.street_id,
+        communityId: c.community_id,
+        category: c.category_kind ? { kind: c.category_kind, code: c.category_code } : null,
+        actorUserId: p?.userId ?? null,
+        reason,
+      },
+    };
+  }
+}
+
+function flags(c: CaseRow) {
+  return { state: c.state as CaseState, suspended: c.suspended === 1, postponementPending: c.postpone_until !== null };
+}
+
+export function encodeCursor(key: number, id: string): string {
+  return Buffer.from(JSON.stringify([key, id])).toString('base64url');
+}
+
+function decodeCursor(s: string): { key: number; id: string } {
+  try {
+    const [key, id] = JSON.parse(Buffer.from(s, 'base64url').toString()) as [unknown, unknown];
+    if (typeof key === 'number' && typeof id === 'string') return { key, id };
+  } catch {
+    /* fall through to the error below */
+  }
+  throw new DomainError('VALIDATION_FAILED', 'query.cursor: not a cursor this API issued; start again without it');
+}

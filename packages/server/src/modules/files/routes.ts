@@ -1,0 +1,35 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { DomainError } from '@onegrid/domain/errors';
+import { route } from '../../platform/http.ts';
+import type { Services } from '../../services.ts';
+
+export function fileRoutes(app: FastifyInstance, s: Services): void {
+  route(app, {
+    method: 'POST',
+    url: '/api/v1/files',
+    permission: 'file.upload',
+    summary: 'Upload one photo or document (multipart/form-data, field "file"); JPEG, PNG, WebP or PDF',
+    tags: ['files'],
+    successStatus: 201,
+    handler: async ({ principal, req }) => {
+      if (!req.isMultipart()) throw new DomainError('UNSUPPORTED_MEDIA', 'send the file as multipart/form-data with a field named "file"');
+      const part = await req.file({ limits: { fileSize: s.config.maxUploadBytes, files: 1 } });
+      if (!part) throw new DomainError('VALIDATION_FAILED', 'no file in the upload; use a field named "file"');
+      const content = await part.toBuffer();
+      return s.files.save(principal, content);
+    },
+  });
+  route(app, {
+    method: 'GET',
+    url: '/api/v1/files/:id',
+    permission: 'case.read',
+    summary: 'Download an uploaded file',
+    tags: ['files'],
+    params: z.object({ id: z.string() }),
+    handler: async ({ principal, params, reply }) => {
+      const f = await s.files.open(principal.districtId, params.id);
+      return reply.header('content-type', f.mime).header('content-length', f.size).header('x-content-type-options', 'nosniff').send(f.stream);
+    },
+  });
+}

@@ -1,0 +1,110 @@
+/**
+ * Drains the outbox: each message becomes inbox rows for the users it concerns and a delivery
+ * row for every matching webhook, in one transaction with marking it processed. Then it is
+ * published on the in-process bus for live views.
+ */
+import type { Role } from '@onegrid/domain/access/roles';
+import type { NotificationRow, WebhookDeliveryRow } from '../../db/schema.ts';
+import { skipLocked, type Store } from '../../db/store.ts';
+import type { Bus, BusMessage } from '../../platform/bus.ts';
+import type { Clock } from '../../platform/clock.ts';
+import { newId } from '../../platform/ids.ts';
+import type { OrgService } from '../org/org-service.ts';
+import { NOTIFICATION_RULES, type Target } from './notification-rules.ts';
+
+export function topicMatches(patterns: string[], topic: string): boolean {
+  return patterns.some((p) => p === '*' || p === topic || (p.endsWith('.*') && topic.startsWith(p.slice(0, -1))));
+}
+
+export class OutboxProcessor {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly org: OrgService,
+    private readonly bus: Bus,
+  ) {}
+
+  async processBatch(limit = 200): Promise<number> {
+    const now = this.clock.now();
+    const published: BusMessage[] = [];
+    const n = await this.store.db.transaction().execute(async (trx) => {
+      const rows = await skipLocked(
+        this.store,
+        trx.selectFrom('outbox').selectAll().where('processed_at', 'is', null).orderBy('id').limit(limit),
+      ).execute();
+      if (rows.length === 0) return 0;
+      const districts = [...new Set(rows.map((r) => r.district_id))];
+      const hooks = await trx.selectFrom('webhooks').selectAll().where('district_id', 'in', districts).where('active', '=', 1).execute();
+      const notifications: NotificationRow[] = [];
+      const deliveries: WebhookDeliveryRow[] = [];
+      for (const r of rows) {
+        const payload = JSON.parse(r.payload) as Record<string, unknown>;
+        const rule = NOTIFICATION_RULES[r.topic];
+        if (rule) {
+          const dir = await this.org.directory(r.district_id);
+          const targets = new Map<string, Role[] | undefined>();
+          const cohandlers = (payload.cohandlerUnitIds as string[] | undefined) ?? [];
+          for (const t of rule.to) {
+            for (const unitId of this.unitsFor(t.unit, payload, dir.centre()?.id, cohandlers)) targets.set(unitId, t.roles);
+          }
+          const users = await trx.selectFrom('users').select(['id', 'unit_id', 'roles']).where('unit_id', 'in', [...targets.keys(), '']).where('disabled', '=', 0).execute();
+          for (const u of users) {
+            const roles = targets.get(u.unit_id);
+            if (roles && !roles.some((role) => u.roles.split(',').includes(role))) continue;
+            notifications.push({
+              id: newId(now),
+              district_id: r.district_id,
+              user_id: u.id,
+              unit_id: u.unit_id,
+              kind: rule.kind,
+              case_id: (payload.caseId as string) ?? null,
+              title: rule.title(String(payload.number ?? '')),
+              body: (payload.reason as string | null) ?? null,
+              source_event: r.id,
+              created_at: now,
+              read_at: null,
+            });
+          }
+        }
+        for (const h of hooks) {
+          if (h.district_id !== r.district_id || !topicMatches(JSON.parse(h.topics) as string[], r.topic)) continue;
+          deliveries.push({
+            id: newId(now),
+            webhook_id: h.id,
+            event_id: r.id,
+            topic: r.topic,
+            payload: JSON.stringify({ id: r.id, topic: r.topic, districtId: r.district_id, createdAt: new Date(r.created_at).toISOString(), data: payload }),
+            attempts: 0,
+            next_attempt_at: now,
+            locked_until: null,
+            delivered_at: null,
+            failed_at: null,
+            last_status: null,
+            last_error: null,
+          });
+        }
+        published.push({ id: r.id, districtId: r.district_id, topic: r.topic, payload, at: r.created_at });
+      }
+      for (let i = 0; i < notifications.length; i += 200) await trx.insertInto('notifications').values(notifications.slice(i, i + 200)).execute();
+      for (let i = 0; i < deliveries.length; i += 200) await trx.insertInto('webhook_deliveries').values(deliveries.slice(i, i + 200)).execute();
+      await trx.updateTable('outbox').set({ processed_at: now }).where('id', 'in', rows.map((r) => r.id)).execute();
+      return rows.length;
+    });
+    for (const m of published) this.bus.publish(m);
+    return n;
+  }
+
+  private unitsFor(t: Target, payload: Record<string, unknown>, centreId: string | undefined, cohandlers: string[]): string[] {
+    const one = (v: unknown) => (typeof v === 'string' ? [v] : []);
+    switch (t) {
+      case 'lead':
+        return one(payload.leadUnitId);
+      case 'cohandlers':
+        return cohandlers;
+      case 'centre':
+        return one(centreId);
+      case 'community':
+        return one(payload.communityId);
+    }
+  }
+}

@@ -1,0 +1,178 @@
+/**
+ * The organisation: districts, the unit tree and its areas. Owns the per-district Directory
+ * cache; other modules ask it to locate points and test subtrees instead of reading `units`.
+ */
+import type { MultiPolygon, Polygon } from '@onegrid/domain/geo/geometry';
+import { DomainError } from '@onegrid/domain/errors';
+import type { DistrictRow, UnitRow } from '../../db/schema.ts';
+import type { Store } from '../../db/store.ts';
+import type { Clock } from '../../platform/clock.ts';
+import { newId } from '../../platform/ids.ts';
+import { Directory } from './directory.ts';
+import { orderByDepth, parseUnitFeatures, type UnitDraft } from './geojson-import.ts';
+import { unitRepository as repo, type UnitHead } from './unit-repository.ts';
+
+const RECHECK_MS = 15_000;
+
+export interface UnitView {
+  id: string;
+  code: string;
+  name: string;
+  nameEn: string | null;
+  kind: string;
+  parentId: string | null;
+  demoGeometry: boolean;
+}
+
+export function unitView(u: UnitHead): UnitView {
+  return {
+    id: u.id,
+    code: u.code,
+    name: u.name,
+    nameEn: u.name_en,
+    kind: u.kind,
+    parentId: u.parent_id,
+    demoGeometry: u.demo_geometry === 1,
+  };
+}
+
+export class OrgService {
+  private readonly cache = new Map<string, { dir: Promise<Directory>; checkedAt: number }>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+  ) {}
+
+  async createDistrict(input: { code: string; name: string; casePrefix: string; demo?: boolean; settings?: object }): Promise<DistrictRow> {
+    const row: DistrictRow = {
+      id: newId(),
+      code: input.code,
+      name: input.name,
+      case_prefix: input.casePrefix,
+      settings: JSON.stringify(input.settings ?? {}),
+      demo: input.demo ? 1 : 0,
+      created_at: this.clock.now(),
+    };
+    await repo.insertDistrict(this.store.db, row);
+    return row;
+  }
+
+  districtByCode(code: string): Promise<DistrictRow | undefined> {
+    return repo.districtByCode(this.store.db, code);
+  }
+  districtById(id: string): Promise<DistrictRow | undefined> {
+    return repo.districtById(this.store.db, id);
+  }
+  listDistricts(): Promise<DistrictRow[]> {
+    return repo.listDistricts(this.store.db);
+  }
+
+  async updateSettings(districtId: string, patch: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const d = await repo.districtById(this.store.db, districtId);
+    if (!d) throw new DomainError('NOT_FOUND', `district ${districtId} not found`);
+    const settings = { ...(JSON.parse(d.settings) as Record<string, unknown>), ...patch };
+    await repo.updateSettings(this.store.db, districtId, JSON.stringify(settings));
+    return settings;
+  }
+
+  /** The district's unit tree; re-read when another process (or this one) changed the units. */
+  async directory(districtId: string): Promise<Directory> {
+    const now = this.clock.now();
+    const hit = this.cache.get(districtId);
+    if (hit && now - hit.checkedAt < RECHECK_MS) return hit.dir;
+    if (hit) {
+      hit.checkedAt = now;
+      const current = await hit.dir;
+      if ((await repo.fingerprint(this.store.db, districtId)) === current.fingerprint) return current;
+    }
+    const dir = this.load(districtId);
+    this.cache.set(districtId, { dir, checkedAt: now });
+    dir.catch(() => this.cache.delete(districtId));
+    return dir;
+  }
+
+  invalidate(districtId: string): void {
+    this.cache.delete(districtId);
+  }
+
+  private async load(districtId: string): Promise<Directory> {
+    const fingerprint = await repo.fingerprint(this.store.db, districtId);
+    const [heads, geoms] = await Promise.all([repo.heads(this.store.db, districtId), repo.geometries(this.store.db, districtId)]);
+    const geometries = geoms.map((g) => ({ id: g.id, kind: g.kind, geometry: JSON.parse(g.geometry) as Polygon | MultiPolygon }));
+    return new Directory(districtId, heads, geometries, fingerprint);
+  }
+
+  async listUnits(districtId: string, filter: { kind?: string | undefined; parentId?: string | undefined; q?: string | undefined; limit: number }): Promise<UnitView[]> {
+    const dir = await this.directory(districtId);
+    let units = filter.parentId !== undefined ? dir.childrenOf(filter.parentId === 'root' ? null : filter.parentId) : [...dir.all()];
+    if (filter.kind) units = units.filter((u) => u.kind === filter.kind);
+    const q = filter.q;
+    if (q) units = units.filter((u) => u.name.includes(q) || u.code.includes(q));
+    return units
+      .sort((a, b) => a.code.localeCompare(b.code))
+      .slice(0, filter.limit)
+      .map(unitView);
+  }
+
+  async unit(districtId: string, id: string): Promise<UnitView & { geometry: unknown }> {
+    const dir = await this.directory(districtId);
+    const u = dir.unit(id);
+    if (!u) throw new DomainError('NOT_FOUND', `unit ${id} not found`);
+    const g = await repo.geometry(this.store.db, districtId, id);
+    return { ...unitView(u), geometry: g ? JSON.parse(g) : null };
+  }
+
+  /**
+   * Validates the whole file first; writes everything in one transaction or nothing.
+   * `onProgress(done, total)` feeds the CLI's progress bar.
+   */
+  async importUnits(
+    districtId: string,
+    doc: unknown,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<{ imported: number }> {
+    const dir = await this.directory(districtId);
+    const existing = (code: string) => dir.unitByCode(code);
+    const { drafts, problems } = parseUnitFeatures(doc, existing);
+    if (problems.length > 0) {
+      throw new DomainError('IMPORT_INVALID', `${problems.length} feature(s) are invalid; nothing was imported`, {
+        problems: problems.slice(0, 1000),
+      });
+    }
+    const rows = this.toRows(districtId, orderByDepth(drafts, existing), dir);
+    await this.store.db.transaction().execute(async (trx) => {
+      for (let i = 0; i < rows.length; i += 500) {
+        await repo.insertUnits(trx, rows.slice(i, i + 500));
+        onProgress?.(Math.min(i + 500, rows.length), rows.length);
+      }
+    });
+    this.invalidate(districtId);
+    return { imported: rows.length };
+  }
+
+  private toRows(districtId: string, ordered: UnitDraft[], dir: Directory): UnitRow[] {
+    const now = this.clock.now();
+    const byCode = new Map<string, { id: string; path: string }>();
+    return ordered.map((d) => {
+      const parent = d.parentCode ? (byCode.get(d.parentCode) ?? dir.unitByCode(d.parentCode)) : undefined;
+      const id = newId();
+      const path = `${parent?.path ?? '/'}${id}/`;
+      byCode.set(d.code, { id, path });
+      return {
+        id,
+        district_id: districtId,
+        code: d.code,
+        name: d.name,
+        name_en: d.nameEn,
+        kind: d.kind,
+        parent_id: parent?.id ?? null,
+        path,
+        geometry: d.geometry ? JSON.stringify(d.geometry) : null,
+        demo_geometry: d.demoGeometry ? 1 : 0,
+        created_at: now,
+        updated_at: now,
+      };
+    });
+  }
+}

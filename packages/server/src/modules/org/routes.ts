@@ -1,0 +1,60 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { route } from '../../platform/http.ts';
+import type { Services } from '../../services.ts';
+import { UNIT_KINDS } from './unit-kinds.ts';
+
+export function orgRoutes(app: FastifyInstance, s: Services): void {
+  route(app, {
+    method: 'GET',
+    url: '/api/v1/units',
+    permission: 'org.read',
+    summary: 'Units of the district (centre, departments, towns/streets, communities, grids)',
+    tags: ['organisation'],
+    query: z.object({
+      kind: z.enum(UNIT_KINDS).optional(),
+      parentId: z.string().optional().describe('a unit id, or "root"'),
+      q: z.string().max(50).optional(),
+      limit: z.coerce.number().int().min(1).max(20000).default(1000),
+    }),
+    handler: async ({ principal, query }) => ({ items: await s.org.listUnits(principal.districtId, query) }),
+  });
+  route(app, {
+    method: 'GET',
+    url: '/api/v1/units/:id',
+    permission: 'org.read',
+    summary: 'One unit with its geometry (GeoJSON, GCJ-02)',
+    tags: ['organisation'],
+    params: z.object({ id: z.string() }),
+    handler: async ({ principal, params }) => s.org.unit(principal.districtId, params.id),
+  });
+  route(app, {
+    method: 'GET',
+    url: '/api/v1/locate',
+    permission: 'org.read',
+    summary: 'Which town/street, community and grids contain a point',
+    tags: ['organisation'],
+    query: z.object({ lng: z.coerce.number().min(-180).max(180), lat: z.coerce.number().min(-90).max(90) }),
+    handler: async ({ principal, query }) => (await s.org.directory(principal.districtId)).locate(query.lng, query.lat),
+  });
+  app.register(async (scoped) => {
+    // GeoJSON of thousands of grids is far larger than an ordinary JSON body.
+    scoped.addContentTypeParser(['application/json', 'application/geo+json'], { parseAs: 'string', bodyLimit: s.config.maxUploadBytes * 5 }, (_req, body, done) => {
+      try {
+        done(null, JSON.parse(body as string));
+      } catch {
+        const e = Object.assign(new Error('invalid JSON'), { statusCode: 400, code: 'FST_ERR_CTP_INVALID_JSON_BODY' });
+        done(e, undefined);
+      }
+    });
+    route(scoped, {
+      method: 'POST',
+      url: '/api/v1/units/import',
+      permission: 'org.write',
+      summary: 'Import units/grids from a GeoJSON FeatureCollection; any bad feature imports nothing',
+      tags: ['organisation'],
+      body: z.unknown(),
+      handler: async ({ principal, body }) => s.org.importUnits(principal.districtId, body),
+    });
+  });
+}

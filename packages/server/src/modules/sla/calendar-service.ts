@@ -1,0 +1,88 @@
+/**
+ * Working calendars per district: China's shipped holiday data plus the district's own working
+ * hours (districts.settings.workingHours) and warning ratio.
+ */
+import fs from 'node:fs';
+import { type StageClock, type StageLimits, type Stage, limitMinutes, stageClock } from '@onegrid/domain/case/sla';
+import { type HolidayData, WorkingCalendar, type WorkingHours } from '@onegrid/domain/time/working-calendar';
+import type { OrgService } from '../org/org-service.ts';
+import { dataFile } from '../../platform/paths.ts';
+
+export interface DistrictSettings {
+  workingHours?: Array<[number, number]>;
+  warnRatio?: number;
+  /** Stage limits used while a case has no category yet. */
+  defaultLimits?: StageLimits;
+}
+
+export const FALLBACK_LIMITS: StageLimits = {
+  accept: { amount: 1, unit: 'hour' },
+  register: { amount: 1, unit: 'hour' },
+  dispatch: { amount: 2, unit: 'hour' },
+  handle: { amount: 2, unit: 'day' },
+  check: { amount: 1, unit: 'day' },
+};
+
+let holidays: HolidayData | null = null;
+export function shippedHolidays(): HolidayData {
+  holidays ??= JSON.parse(fs.readFileSync(dataFile('calendar', 'cn-2024-2026.json'), 'utf8')) as HolidayData;
+  return holidays;
+}
+
+export interface DistrictClock {
+  calendar: WorkingCalendar;
+  warnRatio: number;
+  defaultLimits: StageLimits;
+}
+
+export class CalendarService {
+  private readonly cache = new Map<string, Promise<DistrictClock>>();
+
+  constructor(
+    private readonly org: OrgService,
+    private readonly defaultWarnRatio: number,
+  ) {}
+
+  forDistrict(districtId: string): Promise<DistrictClock> {
+    let p = this.cache.get(districtId);
+    if (!p) {
+      p = this.load(districtId);
+      this.cache.set(districtId, p);
+      p.catch(() => this.cache.delete(districtId));
+    }
+    return p;
+  }
+
+  invalidate(districtId: string): void {
+    this.cache.delete(districtId);
+  }
+
+  private async load(districtId: string): Promise<DistrictClock> {
+    const d = await this.org.districtById(districtId);
+    const s = JSON.parse(d?.settings ?? '{}') as DistrictSettings;
+    const hours: WorkingHours | undefined = s.workingHours ? { periods: s.workingHours } : undefined;
+    return {
+      calendar: new WorkingCalendar(shippedHolidays(), hours),
+      warnRatio: s.warnRatio ?? this.defaultWarnRatio,
+      defaultLimits: s.defaultLimits ?? FALLBACK_LIMITS,
+    };
+  }
+}
+
+export interface StageStart extends StageClock {
+  stage: Stage;
+  limitMin: number;
+}
+
+export function startStage(dc: DistrictClock, stage: Stage, limits: StageLimits, now: number): StageStart {
+  const limitMin = limitMinutes(limits[stage], dc.calendar);
+  return { stage, limitMin, ...stageClock(dc.calendar, now, limitMin, dc.warnRatio) };
+}
+
+/** Warning instant for a clock that has `remaining` working minutes left of a `limit`. */
+export function resumedClock(dc: DistrictClock, now: number, remainingMin: number, limitMin: number): StageClock {
+  const deadlineAt = dc.calendar.addWorkingMinutes(now, Math.max(0, remainingMin));
+  const warnLeft = remainingMin - limitMin * (1 - dc.warnRatio);
+  return { deadlineAt, warnAt: warnLeft > 0 ? dc.calendar.addWorkingMinutes(now, warnLeft) : Math.min(now, deadlineAt) };
+}
+

@@ -1,0 +1,68 @@
+/**
+ * Composition: config → store → services. The HTTP app, the worker and the CLI all start from
+ * `createServices`, so every entry point runs the same rules.
+ */
+import path from 'node:path';
+import type { Config } from './config.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import { openStore, type Store } from './db/store.ts';
+import { Bus } from './platform/bus.ts';
+import { type Clock, systemClock } from './platform/clock.ts';
+import { AuthService } from './modules/auth/auth-service.ts';
+import { CaseService } from './modules/case/case-service.ts';
+import { FileService } from './modules/files/file-service.ts';
+import { NotifyService } from './modules/notify/notify-service.ts';
+import { OutboxProcessor } from './modules/notify/outbox-processor.ts';
+import { WebhookSender } from './modules/notify/webhook-sender.ts';
+import { OrgService } from './modules/org/org-service.ts';
+import { CalendarService } from './modules/sla/calendar-service.ts';
+import { TimerWorker } from './modules/sla/timer-worker.ts';
+import { TaxonomyService } from './modules/taxonomy/taxonomy-service.ts';
+
+export interface Services {
+  config: Config;
+  store: Store;
+  clock: Clock;
+  bus: Bus;
+  org: OrgService;
+  auth: AuthService;
+  taxonomy: TaxonomyService;
+  calendars: CalendarService;
+  files: FileService;
+  cases: CaseService;
+  notify: NotifyService;
+  timers: TimerWorker;
+  outbox: OutboxProcessor;
+  webhooks: WebhookSender;
+  close(): Promise<void>;
+}
+
+export async function createServices(config: Config, opts: { store?: Store; clock?: Clock; migrate?: boolean } = {}): Promise<Services> {
+  const store = opts.store ?? openStore({ databaseUrl: config.databaseUrl, sqliteFile: path.join(config.dataDir, 'onegrid.sqlite') });
+  if (opts.migrate !== false) await migrateToLatest(store);
+  const clock = opts.clock ?? systemClock;
+  const bus = new Bus();
+  const org = new OrgService(store, clock);
+  const auth = new AuthService(store, org, clock, config.sessionTtlMs);
+  const taxonomy = new TaxonomyService(store, org, clock);
+  const calendars = new CalendarService(org, config.warnRatio);
+  const files = new FileService(store, clock, path.join(config.dataDir, 'files'));
+  const cases = new CaseService(store, clock, org, taxonomy, calendars, auth, files);
+  return {
+    config,
+    store,
+    clock,
+    bus,
+    org,
+    auth,
+    taxonomy,
+    calendars,
+    files,
+    cases,
+    notify: new NotifyService(store, clock),
+    timers: new TimerWorker(store, clock),
+    outbox: new OutboxProcessor(store, clock, org, bus),
+    webhooks: new WebhookSender(store, clock),
+    close: () => store.close(),
+  };
+}
