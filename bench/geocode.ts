@@ -118,7 +118,9 @@ function packAll(areas: LatticeArea[]): Packed {
   });
   ringStart[rings.length] = total;
   const coords = new Float64Array(total);
-  rings.forEach((r, k) => coords.set(r, ringStart[k] as number));
+  rings.forEach((r, k) => {
+    coords.set(r, ringStart[k] as number);
+  });
   const areaRing = new Uint32Array(areas.length + 1);
   let k = 0;
   areas.forEach((a, i) => {

@@ -171,7 +171,8 @@ export class CaseService {
       }
       throw e;
     }
-    return { view: this.present(row, [], dir, dc, p, true), replayed: false };
+    const relations = relationsOf(p, row, [], dir).add('any');
+    return { view: this.present(row, [], dir, dc, p, true, { roles: p.roles, relations }), replayed: false };
   }
 
   // ---------------------------------------------------------------- read
