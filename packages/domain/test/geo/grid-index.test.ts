@@ -53,12 +53,33 @@ const layer: IndexedArea[] = [
     id: 'U',
     geometry: {
       type: 'Polygon',
-      coordinates: [[[106.6, 29.6], [106.63, 29.6], [106.63, 29.63], [106.62, 29.63], [106.62, 29.61], [106.61, 29.61], [106.61, 29.63], [106.6, 29.63], [106.6, 29.6]]],
+      coordinates: [
+        [
+          [106.6, 29.6],
+          [106.63, 29.6],
+          [106.63, 29.63],
+          [106.62, 29.63],
+          [106.62, 29.61],
+          [106.61, 29.61],
+          [106.61, 29.63],
+          [106.6, 29.63],
+          [106.6, 29.6],
+        ],
+      ],
     },
   },
-  { id: 'DONUT', geometry: { type: 'Polygon', coordinates: [rect(106.7, 29.6, 106.74, 29.64), rect(106.71, 29.61, 106.73, 29.63)] } },
+  {
+    id: 'DONUT',
+    geometry: { type: 'Polygon', coordinates: [rect(106.7, 29.6, 106.74, 29.64), rect(106.71, 29.61, 106.73, 29.63)] },
+  },
   box('ISLAND', 106.715, 29.615, 106.725, 29.625),
-  { id: 'TWO', geometry: { type: 'MultiPolygon', coordinates: [[rect(106.8, 29.6, 106.81, 29.61)], [rect(106.85, 29.65, 106.86, 29.66)]] } },
+  {
+    id: 'TWO',
+    geometry: {
+      type: 'MultiPolygon',
+      coordinates: [[rect(106.8, 29.6, 106.81, 29.61)], [rect(106.85, 29.65, 106.86, 29.66)]],
+    },
+  },
 ];
 
 describe('AreaIndex.locate', () => {
@@ -93,7 +114,12 @@ describe('AreaIndex.locate', () => {
   });
 
   it('returns null for non-finite input', () => {
-    for (const [x, y] of [[Number.NaN, 29.605], [106.505, Number.NaN], [Number.POSITIVE_INFINITY, 29.6], [106.5, Number.NEGATIVE_INFINITY]] as const) {
+    for (const [x, y] of [
+      [Number.NaN, 29.605],
+      [106.505, Number.NaN],
+      [Number.POSITIVE_INFINITY, 29.6],
+      [106.5, Number.NEGATIVE_INFINITY],
+    ] as const) {
       expect(index.locate(x, y)).toBeNull();
     }
   });
@@ -111,7 +137,11 @@ describe('overlapping areas', () => {
     const district = box('district', 106.0, 29.0, 107.0, 30.0);
     const street = box('street', 106.4, 29.5, 106.6, 29.7);
     const grid = box('grid', 106.5, 29.6, 106.51, 29.61);
-    for (const areas of [[district, street, grid], [grid, district, street], [street, grid, district]]) {
+    for (const areas of [
+      [district, street, grid],
+      [grid, district, street],
+      [street, grid, district],
+    ]) {
       const index = new AreaIndex(areas);
       expect(index.locate(106.505, 29.605)).toBe('grid');
       expect(index.locate(106.45, 29.6)).toBe('street');
@@ -130,8 +160,23 @@ describe('overlapping areas', () => {
 
 describe('construction refuses bad layers', () => {
   it('names the area with an invalid geometry and says what is wrong', () => {
-    const bad = { id: 'G-7', geometry: { type: 'Polygon', coordinates: [[[106.5, 95], [106.6, 29.6], [106.6, 29.7], [106.5, 95]]] } } as unknown as IndexedArea;
-    expect(() => new AreaIndex([layer[0] as IndexedArea, bad])).toThrow(/Area "G-7" has an invalid geometry: .*latitude 95/);
+    const bad = {
+      id: 'G-7',
+      geometry: {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [106.5, 95],
+            [106.6, 29.6],
+            [106.6, 29.7],
+            [106.5, 95],
+          ],
+        ],
+      },
+    } as unknown as IndexedArea;
+    expect(() => new AreaIndex([layer[0] as IndexedArea, bad])).toThrow(
+      /Area "G-7" has an invalid geometry: .*latitude 95/,
+    );
     try {
       new AreaIndex([bad]);
     } catch (e) {
@@ -146,7 +191,20 @@ describe('construction refuses bad layers', () => {
   });
 
   it('accepts open rings, closing them', () => {
-    const open: IndexedArea = { id: 'open', geometry: { type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 1]]] } };
+    const open: IndexedArea = {
+      id: 'open',
+      geometry: {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [0, 0],
+            [1, 0],
+            [1, 1],
+            [0, 1],
+          ],
+        ],
+      },
+    };
     expect(new AreaIndex([open]).locate(0.5, 0.5)).toBe('open');
   });
 });
@@ -161,7 +219,8 @@ describe('randomised cross-checks against a naive scan', () => {
     const xAt = (i: number): number => x0 + i * step;
     const yAt = (j: number): number => y0 + j * step;
     const areas: IndexedArea[] = [];
-    for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) areas.push(box(`G${j}-${i}`, xAt(i), yAt(j), xAt(i + 1), yAt(j + 1)));
+    for (let j = 0; j < n; j++)
+      for (let i = 0; i < n; i++) areas.push(box(`G${j}-${i}`, xAt(i), yAt(j), xAt(i + 1), yAt(j + 1)));
     const index = new AreaIndex(areas);
     const next = rng(7);
     let hits = 0;
@@ -257,7 +316,10 @@ describe('randomised cross-checks against a naive scan', () => {
         outer.push([cx + r * Math.cos(t), cy + r * Math.sin(t)]);
       }
       outer.push(outer[0] as [number, number]);
-      const geometry: Polygon = { type: 'Polygon', coordinates: k % 2 === 0 ? [outer, rect(cx - 0.002, cy - 0.002, cx + 0.002, cy + 0.002)] : [outer] };
+      const geometry: Polygon = {
+        type: 'Polygon',
+        coordinates: k % 2 === 0 ? [outer, rect(cx - 0.002, cy - 0.002, cx + 0.002, cy + 0.002)] : [outer],
+      };
       areas.push({ id: `S${k}`, geometry });
     }
     const index = new AreaIndex(areas);

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { AreaGeometry, Ring } from '../../src/geo/geometry.ts';
-import { flattenGeometry, flattenRing, geometryContains, partsContain, ringContains } from '../../src/geo/point-in-polygon.ts';
+import {
+  flattenGeometry,
+  flattenRing,
+  geometryContains,
+  partsContain,
+  ringContains,
+} from '../../src/geo/point-in-polygon.ts';
 
 function rect(x0: number, y0: number, x1: number, y1: number): Ring {
   return [
@@ -33,7 +39,10 @@ const square: AreaGeometry = { type: 'Polygon', coordinates: [rect(0, 0, 1, 1)] 
 const squareCw: AreaGeometry = { type: 'Polygon', coordinates: [reversed(rect(0, 0, 1, 1))] };
 const concave: AreaGeometry = { type: 'Polygon', coordinates: [U] };
 const holed: AreaGeometry = { type: 'Polygon', coordinates: [rect(0, 0, 4, 4), rect(1, 1, 3, 3)] };
-const multi: AreaGeometry = { type: 'MultiPolygon', coordinates: [[rect(0, 0, 1, 1)], [rect(5, 5, 6, 7), rect(5.4, 5.4, 5.6, 5.6)]] };
+const multi: AreaGeometry = {
+  type: 'MultiPolygon',
+  coordinates: [[rect(0, 0, 1, 1)], [rect(5, 5, 6, 7), rect(5.4, 5.4, 5.6, 5.6)]],
+};
 
 describe('point in polygon', () => {
   const cases: Case[] = [
@@ -73,7 +82,17 @@ describe('boundary rule: closed on the south and west, open on the north and eas
   ];
   it.each(cases)('%s', (_name, x, y, inside) => {
     // Same answer whichever way the ring is wound or where it starts.
-    for (const ring of [rect(0, 0, 1, 1), reversed(rect(0, 0, 1, 1)), [[1, 1], [0, 1], [0, 0], [1, 0], [1, 1]] as Ring]) {
+    for (const ring of [
+      rect(0, 0, 1, 1),
+      reversed(rect(0, 0, 1, 1)),
+      [
+        [1, 1],
+        [0, 1],
+        [0, 0],
+        [1, 0],
+        [1, 1],
+      ] as Ring,
+    ]) {
       const flat = flattenRing(ring);
       expect(ringContains(flat, 0, flat.length, x, y)).toBe(inside);
     }
@@ -94,7 +113,12 @@ describe('a point on a shared boundary belongs to exactly one polygon', () => {
     type: 'Polygon',
     coordinates: [rect(xs[i] as number, ys[j] as number, xs[i + 1] as number, ys[j + 1] as number)],
   });
-  const [sw, se, nw, ne] = [sq(0, 0), sq(1, 0), sq(0, 1), sq(1, 1)] as [AreaGeometry, AreaGeometry, AreaGeometry, AreaGeometry];
+  const [sw, se, nw, ne] = [sq(0, 0), sq(1, 0), sq(0, 1), sq(1, 1)] as [
+    AreaGeometry,
+    AreaGeometry,
+    AreaGeometry,
+    AreaGeometry,
+  ];
   const all = [sw, se, nw, ne];
 
   it.each([
@@ -127,6 +151,12 @@ describe('a point on a shared boundary belongs to exactly one polygon', () => {
 describe('flattenRing', () => {
   it('drops the closing repeat and keeps an open ring whole', () => {
     expect([...flattenRing(rect(0, 0, 1, 1))]).toEqual([0, 0, 1, 0, 1, 1, 0, 1]);
-    expect([...flattenRing([[0, 0], [1, 0], [1, 1]])]).toEqual([0, 0, 1, 0, 1, 1]);
+    expect([
+      ...flattenRing([
+        [0, 0],
+        [1, 0],
+        [1, 1],
+      ]),
+    ]).toEqual([0, 0, 1, 0, 1, 1]);
   });
 });

@@ -251,14 +251,16 @@ export class CaseService {
 
   async act(p: Principal, id: string, action: CaseAction, input: ActionInput): Promise<CaseView> {
     const { c, units, dir, actor } = await this.load(p, id);
-    const d = decide(action, flags(c), actor);
-    if (!d.ok) {
-      throw new DomainError(d.code, d.reason, { state: c.state, allowedActions: allowedActions(flags(c), actor) });
-    }
+    // A stale version first: the caller decided on data that has changed, whatever it asks now.
     if (input.version !== c.version) {
       throw new DomainError('CASE_CONFLICT', `the case is at version ${c.version}, not ${input.version}; reload it and try again`, {
         version: c.version,
+        state: c.state,
       });
+    }
+    const d = decide(action, flags(c), actor);
+    if (!d.ok) {
+      throw new DomainError(d.code, d.reason, { state: c.state, allowedActions: allowedActions(flags(c), actor) });
     }
     if (NEEDS_REASON.has(action) && !input.reason?.trim()) {
       throw new DomainError('VALIDATION_FAILED', `body.reason: "${action}" needs a reason`);

@@ -24,14 +24,14 @@ export class OutboxProcessor {
     private readonly bus: Bus,
   ) {}
 
-  async processBatch(limit = 200): Promise<number> {
+  /** `districtId` narrows the batch to one district (tests sharing a database). */
+  async processBatch(limit = 200, districtId?: string): Promise<number> {
     const now = this.clock.now();
     const published: BusMessage[] = [];
     const n = await this.store.db.transaction().execute(async (trx) => {
-      const rows = await skipLocked(
-        this.store,
-        trx.selectFrom('outbox').selectAll().where('processed_at', 'is', null).orderBy('id').limit(limit),
-      ).execute();
+      let q = trx.selectFrom('outbox').selectAll().where('processed_at', 'is', null);
+      if (districtId) q = q.where('district_id', '=', districtId);
+      const rows = await skipLocked(this.store, q.orderBy('id').limit(limit)).execute();
       if (rows.length === 0) return 0;
       const districts = [...new Set(rows.map((r) => r.district_id))];
       const hooks = await trx.selectFrom('webhooks').selectAll().where('district_id', 'in', districts).where('active', '=', 1).execute();

@@ -16,21 +16,21 @@ export class TimerWorker {
     private readonly clock: Clock,
   ) {}
 
-  /** Returns how many timers this call fired. */
-  async fireDue(limit = 100): Promise<number> {
+  /**
+   * Returns how many timers this call fired. `districtId` narrows the sweep to one district
+   * (tests that share a database, each with its own clock).
+   */
+  async fireDue(limit = 100, districtId?: string): Promise<number> {
     const now = this.clock.now();
     return this.store.db.transaction().execute(async (trx) => {
-      const due = await skipLocked(
-        this.store,
-        trx
-          .selectFrom('case_timers')
-          .select(['id', 'case_id', 'kind', 'stage_seq', 'due_at'])
-          .where('fired_at', 'is', null)
-          .where('cancelled_at', 'is', null)
-          .where('due_at', '<=', now)
-          .orderBy('due_at')
-          .limit(limit),
-      ).execute();
+      let q = trx
+        .selectFrom('case_timers')
+        .select(['id', 'case_id', 'kind', 'stage_seq', 'due_at'])
+        .where('fired_at', 'is', null)
+        .where('cancelled_at', 'is', null)
+        .where('due_at', '<=', now);
+      if (districtId) q = q.where('district_id', '=', districtId);
+      const due = await skipLocked(this.store, q.orderBy('due_at').limit(limit)).execute();
       let fired = 0;
       for (const t of due) {
         const claimed = await trx
