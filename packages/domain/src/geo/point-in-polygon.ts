@@ -2,9 +2,9 @@
  * Point-in-polygon on flat rings (Float64Array x0,y0,x1,y1,… without the closing repeat), by
  * crossing number: a ray from the point towards +x, parity of the edges it crosses.
  *
- * Boundary rule (half-open, deterministic): an edge counts when exactly one endpoint lies
- * strictly above the point (an upward edge includes its start and excludes its end), and only
- * when it lies strictly east of the point. The effect is that a point on a boundary belongs to
+ * Boundary rule (half-open, deterministic): an edge crosses the ray when exactly one of its
+ * endpoints lies strictly north of the point (so an upward edge includes its start and excludes
+ * its end) and the crossing lies strictly east of the point. The effect is that a point on a boundary belongs to
  * the area just EAST of it, and on an east–west edge to the area just NORTH of it; a vertex
  * shared by four grid squares belongs to the north-east one. So a point on an edge shared by two
  * adjacent areas is in exactly one of them, and the outer boundary of a district is closed on
@@ -23,7 +23,10 @@ export type FlatPolygon = Float64Array[];
 export function flattenRing(ring: Ring): Float64Array {
   const first = ring[0];
   const last = ring[ring.length - 1];
-  const n = first !== undefined && last !== undefined && first[0] === last[0] && first[1] === last[1] ? ring.length - 1 : ring.length;
+  const n =
+    first !== undefined && last !== undefined && first[0] === last[0] && first[1] === last[1]
+      ? ring.length - 1
+      : ring.length;
   const out = new Float64Array(n * 2);
   for (let i = 0; i < n; i++) {
     const p = ring[i] as [number, number];

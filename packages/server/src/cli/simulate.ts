@@ -48,7 +48,10 @@ export async function simulate(o: Opts): Promise<void> {
   const pick = <T>(xs: T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
   const weighted = <T>(xs: Array<[T, number]>): T => {
     let r = rnd() * xs.reduce((a, [, w]) => a + w, 0);
-    for (const [x, w] of xs) if ((r -= w) <= 0) return x;
+    for (const [x, w] of xs) {
+      r -= w;
+      if (r <= 0) return x;
+    }
     return xs[0]![0];
   };
   const password = o.password ?? loadConfig().demoPassword;

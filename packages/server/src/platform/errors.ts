@@ -46,7 +46,7 @@ export function installErrorHandler(app: FastifyInstance): void {
     }
     req.log.error({ err }, 'unexpected error');
     const body: ErrorBody = {
-      error: { code: 'INTERNAL', message: 'internal error; the server log has the details (request id ' + req.id + ')' },
+      error: { code: 'INTERNAL', message: `internal error; the server log has the details (request id ${req.id})` },
     };
     return reply.status(500).send(body);
   });

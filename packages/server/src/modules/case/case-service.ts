@@ -348,7 +348,7 @@ export class CaseService {
         if (!input.leadUnitId) throw new DomainError('VALIDATION_FAILED', 'body.leadUnitId: dispatch needs the lead unit');
         const lead = this.handlingUnit(dir, input.leadUnitId, 'leadUnitId');
         const co = [...new Set(input.cohandlerUnitIds ?? [])].filter((u) => u !== lead);
-        co.forEach((u) => this.handlingUnit(dir, u, 'cohandlerUnitIds'));
+        for (const u of co) this.handlingUnit(dir, u, 'cohandlerUnitIds');
         // A town/street dispatcher (relation 'area', not 'centre') hands down only inside its own tree.
         if (!actor.relations.has('centre') && ![lead, ...co].every((u) => dir.isWithin(u, p.unitId))) {
           throw new DomainError('CASE_ACTION_FORBIDDEN', 'you can dispatch only to units inside your own town/street');
@@ -365,7 +365,7 @@ export class CaseService {
       case 'add_cohandler': {
         const co = [...new Set(input.cohandlerUnitIds ?? [])].filter((u) => u !== c.lead_unit_id);
         if (co.length === 0) throw new DomainError('VALIDATION_FAILED', 'body.cohandlerUnitIds: name at least one unit other than the lead');
-        co.forEach((u) => this.handlingUnit(dir, u, 'cohandlerUnitIds'));
+        for (const u of co) this.handlingUnit(dir, u, 'cohandlerUnitIds');
         const current = units.filter((u) => u.role === 'cohandler' && u.active === 1).map((u) => u.unit_id);
         return { patch: {}, payload: { cohandlerUnitIds: co }, assign: { cohandlers: [...new Set([...current, ...co])] } };
       }

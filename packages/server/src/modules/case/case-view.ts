@@ -1,5 +1,5 @@
 /** How a case is presented over the API: ISO 8601 UTC times, masked reporter contact, light. */
-import { type CaseAction, type CaseState } from '@onegrid/domain/case/lifecycle';
+import type { CaseAction, CaseState } from '@onegrid/domain/case/lifecycle';
 import { type Light, lightAt } from '@onegrid/domain/case/sla';
 import type { WorkingCalendar } from '@onegrid/domain/time/working-calendar';
 import type { CaseEventRow, CaseRow, CaseUnitRow } from '../../db/schema.ts';

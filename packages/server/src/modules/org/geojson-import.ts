@@ -32,27 +32,51 @@ export function parseUnitFeatures(doc: unknown, existing: ExistingUnits): { draf
     return { drafts, problems: [{ index: -1, reason: 'the file is not a GeoJSON FeatureCollection with a "features" array' }] };
   }
   const seen = new Map<string, number>();
-  d.features.forEach((f: unknown, index: number) => {
-    const bad = (reason: string) => problems.push({ index, reason });
+  for (const [index, f] of (d.features as unknown[]).entries()) {
+    const bad = (reason: string): void => {
+      problems.push({ index, reason });
+    };
     const feature = f as { type?: unknown; properties?: Record<string, unknown> | null; geometry?: unknown };
-    if (!feature || feature.type !== 'Feature') return bad('not a GeoJSON Feature');
+    if (feature?.type !== 'Feature') {
+      bad('not a GeoJSON Feature');
+      continue;
+    }
     const p = feature.properties ?? {};
     const code = typeof p.code === 'string' ? p.code.trim() : typeof p.code === 'number' ? String(p.code) : '';
     const name = typeof p.name === 'string' ? p.name.trim() : '';
     const kind = typeof p.kind === 'string' ? p.kind : '';
-    if (!/^[A-Za-z0-9_.-]{1,40}$/.test(code)) return bad('properties.code must be 1–40 ASCII letters, digits, "_", "-" or "."');
-    if (!name) return bad('properties.name is required');
-    if (!isUnitKind(kind)) return bad(`properties.kind "${kind}" is not one of the unit kinds`);
-    if (seen.has(code)) return bad(`code ${code} appears twice (first at feature ${seen.get(code)})`);
-    if (existing(code)) return bad(`code ${code} already exists in this district`);
+    if (!/^[A-Za-z0-9_.-]{1,40}$/.test(code)) {
+      bad('properties.code must be 1–40 ASCII letters, digits, "_", "-" or "."');
+      continue;
+    }
+    if (!name) {
+      bad('properties.name is required');
+      continue;
+    }
+    if (!isUnitKind(kind)) {
+      bad(`properties.kind "${kind}" is not one of the unit kinds`);
+      continue;
+    }
+    if (seen.has(code)) {
+      bad(`code ${code} appears twice (first at feature ${seen.get(code)})`);
+      continue;
+    }
+    if (existing(code)) {
+      bad(`code ${code} already exists in this district`);
+      continue;
+    }
     seen.set(code, index);
     let geometry: Polygon | MultiPolygon | null = null;
     if (feature.geometry != null) {
       const g = validateGeometry(feature.geometry);
-      if (!g.ok) return bad(`geometry: ${g.reason}`);
+      if (!g.ok) {
+      bad(`geometry: ${g.reason}`);
+      continue;
+    }
       geometry = g.geometry;
     } else if (AREA_KINDS.has(kind)) {
-      return bad(`a ${kind} needs a Polygon or MultiPolygon geometry`);
+      bad(`a ${kind} needs a Polygon or MultiPolygon geometry`);
+      continue;
     }
     const parentCode = p.parentCode == null || p.parentCode === '' ? null : String(p.parentCode);
     drafts.push({
@@ -65,7 +89,7 @@ export function parseUnitFeatures(doc: unknown, existing: ExistingUnits): { draf
       geometry,
       demoGeometry: p.demoGeometry === true,
     });
-  });
+  }
   const inFile = new Map(drafts.map((x) => [x.code, x]));
   for (const x of drafts) {
     const parentKind = x.parentCode === null ? null : (inFile.get(x.parentCode)?.kind ?? existing(x.parentCode)?.kind);

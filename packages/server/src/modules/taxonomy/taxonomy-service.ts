@@ -117,7 +117,7 @@ export class TaxonomyService {
   /** The category a request names, or a 400 that says how to find valid ones. */
   async require(districtId: string, ref: { kind: string; code: string }): Promise<Category> {
     const c = await this.find(districtId, ref.kind, ref.code);
-    if (!c || !c.active) {
+    if (!c?.active) {
       throw new DomainError('UNKNOWN_CATEGORY', `category ${ref.kind} ${ref.code} does not exist or is inactive; see GET /api/v1/categories`);
     }
     return c;

@@ -1,0 +1,102 @@
+/**
+ * Output of the benches: aligned plain-text lines for people, then one `RESULT {json}` line
+ * that docs/performance.md is filled from. Also the small statistics both need.
+ */
+import os from 'node:os';
+
+export interface Latency {
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  mean: number;
+  samples: number;
+}
+
+/** Exact percentiles (nearest rank) of latencies in milliseconds. */
+export function latencyOf(ms: ArrayLike<number>): Latency {
+  const sorted = Float64Array.from(ms).sort();
+  const n = sorted.length;
+  if (n === 0) return { p50: Number.NaN, p90: Number.NaN, p99: Number.NaN, max: Number.NaN, mean: Number.NaN, samples: 0 };
+  const at = (p: number) => sorted[Math.min(n - 1, Math.max(0, Math.ceil(p * n) - 1))] as number;
+  let sum = 0;
+  for (const v of sorted) sum += v;
+  return { p50: at(0.5), p90: at(0.9), p99: at(0.99), max: sorted[n - 1] as number, mean: sum / n, samples: n };
+}
+
+/**
+ * Peak resident set size of this process while a phase runs. process.resourceUsage().maxRSS
+ * is a lifetime peak (it would include set-up such as data generation), so phases sample.
+ */
+export class RssSampler {
+  private peak = 0;
+  private timer: NodeJS.Timeout | null = null;
+
+  start(intervalMs = 50): this {
+    this.peak = process.memoryUsage.rss();
+    this.timer = setInterval(() => {
+      this.peak = Math.max(this.peak, process.memoryUsage.rss());
+    }, intervalMs);
+    this.timer.unref();
+    return this;
+  }
+
+  stop(): number {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.peak = Math.max(this.peak, process.memoryUsage.rss());
+    return this.peak;
+  }
+}
+
+export const mb = (bytes: number) => Math.round((bytes / 1048576) * 10) / 10;
+export const round = (n: number, digits = 2) => (Number.isFinite(n) ? Math.round(n * 10 ** digits) / 10 ** digits : n);
+export const rate = (n: number) => Math.round(n).toLocaleString('en-US');
+export const ms = (n: number) => (Number.isFinite(n) ? `${n.toFixed(n < 10 ? 2 : 1)} ms` : 'n/a');
+export const ratio = (a: number, b: number) => (b > 0 ? round(a / b, 3) : Number.NaN);
+
+export function machine(): { cpus: number; cpu: string; memGb: number; node: string; platform: string } {
+  const cpus = os.cpus();
+  return {
+    cpus: cpus.length,
+    cpu: cpus[0]?.model.trim() ?? 'unknown',
+    memGb: Math.round(os.totalmem() / 1073741824),
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+  };
+}
+
+/** Collects lines as it goes (so a long run shows progress) and the RESULT object. */
+export class Report {
+  readonly result: Record<string, unknown>;
+
+  constructor(bench: string, meta: Record<string, unknown>) {
+    this.result = { bench, ...meta, machine: machine(), at: new Date().toISOString() };
+    this.line(`# ${bench}  ${Object.entries(meta)
+      .map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+      .join('  ')}`);
+  }
+
+  line(text: string): void {
+    process.stdout.write(`${text}\n`);
+  }
+
+  /** One "label  value" line, labels padded so a column of figures lines up. */
+  kv(label: string, value: string): void {
+    this.line(`  ${label.padEnd(44)} ${value}`);
+  }
+
+  set(key: string, value: unknown): void {
+    this.result[key] = value;
+  }
+
+  finish(): void {
+    this.line(`RESULT ${JSON.stringify(this.result)}`);
+  }
+}
+
+/** "12,345/s  p50 1.23 ms  p99 4.56 ms" for one load phase. */
+export function describeLoad(r: { throughput: number; latency: Latency; non2xx: number; errors: number; durationS: number }): string {
+  const bad = r.non2xx + r.errors > 0 ? `  (!) ${r.non2xx} non-2xx, ${r.errors} errors` : '';
+  return `${rate(r.throughput)}/s  p50 ${ms(r.latency.p50)}  p99 ${ms(r.latency.p99)}  over ${r.durationS.toFixed(1)} s${bad}`;
+}
