@@ -14,16 +14,17 @@ import { makeDistrict, type TestDistrict } from '../support/district.ts';
 import { api, type Api } from '../support/http.ts';
 import { STORES } from '../support/stores.ts';
 
-const seen = vi.hoisted(() => ({ routes: [] as Array<{ method: string | string[]; url: string; config?: unknown }> }));
+const seen = vi.hoisted(() => ({ routes: [] as Array<{ method: string | string[]; url: string; options: { config?: unknown } }> }));
 
 vi.mock('fastify', async (importOriginal) => {
   const mod = await importOriginal<typeof import('fastify')>();
   const real = mod.default as unknown as (opts?: object) => FastifyInstance;
   const wrapped = Object.assign((opts?: object) => {
     const app = real(opts);
-    // Keep the routeOptions object itself: later onRoute hooks (the docs plugin) may still set config.
-    app.addHook('onRoute', (r) => {
-      seen.routes.push(r as RouteOptions);
+    // Method and URL as they are now (Fastify reuses the options object for a prefix's "/" twin);
+    // the options object itself for config, which a later onRoute hook (the docs plugin) may still set.
+    app.addHook('onRoute', (r: RouteOptions) => {
+      seen.routes.push({ method: Array.isArray(r.method) ? [...r.method] : r.method, url: r.url, options: r });
     });
     return app;
   }, real);
@@ -36,7 +37,7 @@ function flatten(routes: typeof seen.routes): Collected[] {
   const out: Collected[] = [];
   for (const r of routes) {
     const methods = Array.isArray(r.method) ? r.method : [r.method];
-    const permission = (r.config as { permission?: unknown } | undefined)?.permission;
+    const permission = (r.options.config as { permission?: unknown } | undefined)?.permission;
     for (const m of methods) out.push({ method: m.toUpperCase(), url: r.url, permission });
   }
   return out;

@@ -1,0 +1,138 @@
+/**
+ * The district every bench runs in: the Jiangbei demo district (real outline, 12 towns/streets,
+ * 132 communities/villages, ~9,900 grids, 20 departments, 170 users), seeded by the same code as
+ * `onegrid start --demo`. Its size matters: point location, scope filters (a street's subtree
+ * is ~900 units) and per-street selectivity all behave as they would in production, which the
+ * two-street test district would flatter.
+ */
+import { DomainError } from '@onegrid/domain/errors';
+import type { Directory } from '../../packages/server/src/modules/org/directory.ts';
+import { DEMO_DISTRICT_CODE, seedDemo } from '../../packages/server/src/modules/demo/seed-demo.ts';
+import { loadConfig } from '../../packages/server/src/config.ts';
+import type { Store } from '../../packages/server/src/db/store.ts';
+import { createServices, type Services } from '../../packages/server/src/services.ts';
+import { rng } from './random.ts';
+
+export const BENCH_PASSWORD = 'bench-password-1';
+
+export interface Area {
+  id: string;
+  code: string;
+  name: string;
+  kind: string;
+}
+
+export interface BenchDistrict {
+  s: Services;
+  districtId: string;
+  casePrefix: string;
+  dir: Directory;
+  streets: Area[];
+  departments: Area[];
+  /** Active categories, catalogue order. */
+  categories: Array<{ kind: 'component' | 'matter'; code: string; name: string }>;
+  /** Bounding box of the towns/streets, for sampling points. */
+  box: { minLng: number; minLat: number; maxLng: number; maxLat: number };
+  /** Signs a demo user in (usernames as seeded: intake, dispatcher, h-<street code> …). */
+  login(username: string): Promise<string>;
+}
+
+async function services(store: Store, dataDir: string): Promise<Services> {
+  // The session lifetime only has to outlast a bench; everything else is the production default.
+  const config = loadConfig({ ONEGRID_DATA_DIR: dataDir, ONEGRID_SESSION_TTL_HOURS: '24' });
+  return createServices(config, { store, migrate: false });
+}
+
+/** Seeds the demo district into a migrated, empty store. */
+export async function seedBenchDistrict(store: Store, dataDir: string): Promise<BenchDistrict> {
+  const s = await services(store, dataDir);
+  await seedDemo(s, { password: BENCH_PASSWORD });
+  return attach(s);
+}
+
+/** The demo district of a store seeded earlier (the persistent 1M-case data set). */
+export async function openBenchDistrict(store: Store, dataDir: string): Promise<BenchDistrict> {
+  return attach(await services(store, dataDir));
+}
+
+async function attach(s: Services): Promise<BenchDistrict> {
+  const d = await s.org.districtByCode(DEMO_DISTRICT_CODE);
+  if (!d) throw new Error(`no demo district ${DEMO_DISTRICT_CODE} in ${s.store.label}`);
+  const dir = await s.org.directory(d.id);
+  await s.taxonomy.warm(d.id);
+  const area = (u: { id: string; code: string; name: string; kind: string }): Area => ({ id: u.id, code: u.code, name: u.name, kind: u.kind });
+  const streets = dir.ofKind('street', 'town').map(area).sort((a, b) => a.code.localeCompare(b.code));
+  const departments = dir.ofKind('department').map(area).sort((a, b) => a.code.localeCompare(b.code));
+  const categories = (await s.taxonomy.list(d.id, {})).filter((c) => c.active).map((c) => ({ kind: c.kind, code: c.code, name: c.name }));
+  const geoms = await s.store.db
+    .selectFrom('units')
+    .select('geometry')
+    .where('district_id', '=', d.id)
+    .where('kind', 'in', ['street', 'town'])
+    .execute();
+  const box = { minLng: Infinity, minLat: Infinity, maxLng: -Infinity, maxLat: -Infinity };
+  for (const g of geoms) {
+    const walk = (v: unknown): void => {
+      if (Array.isArray(v) && typeof v[0] === 'number') {
+        const [lng, lat] = v as [number, number];
+        box.minLng = Math.min(box.minLng, lng);
+        box.maxLng = Math.max(box.maxLng, lng);
+        box.minLat = Math.min(box.minLat, lat);
+        box.maxLat = Math.max(box.maxLat, lat);
+      } else if (Array.isArray(v)) v.forEach(walk);
+    };
+    if (g.geometry) walk((JSON.parse(g.geometry) as { coordinates: unknown }).coordinates);
+  }
+  return {
+    s,
+    districtId: d.id,
+    casePrefix: d.case_prefix,
+    dir,
+    streets,
+    departments,
+    categories,
+    box,
+    async login(username) {
+      try {
+        return (await s.auth.login(username, BENCH_PASSWORD)).token;
+      } catch (e) {
+        if (e instanceof DomainError) throw new Error(`bench login as ${username}: ${e.message}`);
+        throw e;
+      }
+    },
+  };
+}
+
+export interface Placed {
+  lng: number;
+  lat: number;
+  streetId: string;
+  communityId: string | null;
+  gridId: string | null;
+  socialGridId: string | null;
+}
+
+/**
+ * Distinct points inside the district, each with the areas it lies in. Rejection sampling
+ * over the bounding box, weighted so the nine urban streets get four times the cases per km²
+ * of the three rural towns, as a real 12345 / patrol load does.
+ */
+export function placePoints(t: BenchDistrict, n: number, seed: number): Placed[] {
+  const next = rng(seed);
+  const weight = new Map(t.streets.map((st) => [st.id, st.kind === 'town' ? 0.25 : 1]));
+  const out: Placed[] = [];
+  const seen = new Set<string>();
+  const { minLng, minLat, maxLng, maxLat } = t.box;
+  while (out.length < n) {
+    // Six decimals (~0.1 m) is what a phone or patrol device reports.
+    const lng = Math.round((minLng + next() * (maxLng - minLng)) * 1e6) / 1e6;
+    const lat = Math.round((minLat + next() * (maxLat - minLat)) * 1e6) / 1e6;
+    const loc = t.dir.locate(lng, lat);
+    if (!loc.streetId || next() > (weight.get(loc.streetId) ?? 0)) continue;
+    const k = `${lng},${lat}`;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push({ lng, lat, streetId: loc.streetId, communityId: loc.communityId, gridId: loc.gridId, socialGridId: loc.socialGridId });
+  }
+  return out;
+}
