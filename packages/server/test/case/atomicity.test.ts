@@ -3,11 +3,12 @@
  * last insert of the transaction (outbox, or the event) fail for this test's district only.
  */
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Store } from '../../src/db/store.ts';
-import { makeDistrict, type TestDistrict } from '../support/district.ts';
-import { api, type Api } from '../support/http.ts';
+import type { TestDistrict } from '../support/district.ts';
+import type { Api } from '../support/http.ts';
 import { STORES } from '../support/stores.ts';
+import { useDistrict } from '../support/suite.ts';
 
 async function failInsertsInto(store: Store, table: 'outbox' | 'case_events', districtId: string): Promise<() => Promise<void>> {
   const name = `fail_${table}_${districtId.replaceAll('-', '')}`;
@@ -31,14 +32,8 @@ describe.each(STORES)('atomic writes on $name', (kind) => {
   let store: Store;
   let t: TestDistrict;
   let a: Api;
-  beforeAll(async () => {
-    store = await kind.open();
-    t = await makeDistrict(store);
-    a = await api(t);
-  });
-  afterAll(async () => {
-    await a.app.close();
-    await store.close();
+  useDistrict(kind, (x) => {
+    ({ store, t, a } = x);
   });
 
   const count = async (table: 'cases' | 'case_events' | 'case_timers' | 'outbox' | 'idempotency_keys') =>

@@ -1,22 +1,15 @@
 /** The whole loop over HTTP as the real roles, on every store: report → … → visit, and its detours. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Store } from '../../src/db/store.ts';
-import { makeDistrict, type TestDistrict } from '../support/district.ts';
-import { api, type Api } from '../support/http.ts';
+import { describe, expect, it } from 'vitest';
+import type { TestDistrict } from '../support/district.ts';
+import type { Api } from '../support/http.ts';
 import { STORES } from '../support/stores.ts';
+import { useDistrict } from '../support/suite.ts';
 
 describe.each(STORES)('closed loop on $name', (kind) => {
-  let store: Store;
   let t: TestDistrict;
   let a: Api;
-  beforeAll(async () => {
-    store = await kind.open();
-    t = await makeDistrict(store);
-    a = await api(t);
-  });
-  afterAll(async () => {
-    await a.app.close();
-    await store.close();
+  useDistrict(kind, (x) => {
+    ({ t, a } = x);
   });
 
   async function report(extra: Record<string, unknown> = {}) {

@@ -1,36 +1,30 @@
 /** Optimistic concurrency: simultaneous actions on one case → exactly one wins, one event. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.ts';
 import { createServices } from '../../src/services.ts';
-import type { Store } from '../../src/db/store.ts';
-import { makeDistrict, PASSWORD, type TestDistrict } from '../support/district.ts';
-import { api, type Api } from '../support/http.ts';
+import { PASSWORD, type TestDistrict } from '../support/district.ts';
+import type { Api } from '../support/http.ts';
 import { STORES } from '../support/stores.ts';
+import { useDistrict } from '../support/suite.ts';
+
+async function registered(a: Api, t: TestDistrict) {
+  const intake = await a.as('intake');
+  const c = (await intake.post('/api/v1/cases', { channel: 'patrol', description: '并发测试', location: t.point('s2c1g1'), category: { kind: 'matter', code: '06010' } })).body;
+  await intake.act(c.id, 'accept');
+  return (await (await a.as('shift_leader')).act(c.id, 'register')).body;
+}
 
 describe.each(STORES)('races on $name', (kind) => {
-  let store: Store;
   let t: TestDistrict;
   let a: Api;
-  beforeAll(async () => {
-    store = await kind.open();
-    t = await makeDistrict(store);
-    a = await api(t);
-  });
-  afterAll(async () => {
-    await a.app.close();
-    await store.close();
+  useDistrict(kind, (x) => {
+    ({ t, a } = x);
   });
 
-  async function registered() {
-    const intake = await a.as('intake');
-    const c = (await intake.post('/api/v1/cases', { channel: 'patrol', description: '并发测试', location: t.point('s2c1g1'), category: { kind: 'matter', code: '06010' } })).body;
-    await intake.act(c.id, 'accept');
-    return (await (await a.as('shift_leader')).act(c.id, 'register')).body;
-  }
 
   it('two dispatchers at once: one 200, one 409 CASE_CONFLICT, one dispatch event', async () => {
     for (let round = 0; round < 5; round++) {
-      const c = await registered();
+      const c = await registered(a, t);
       const d1 = await a.as('dispatcher');
       const d2 = await a.as('shift_leader');
       const [r1, r2] = await Promise.all([
@@ -51,7 +45,7 @@ describe.each(STORES)('races on $name', (kind) => {
   });
 
   it('a stale version is refused without writing', async () => {
-    const c = await registered();
+    const c = await registered(a, t);
     const r = await (await a.as('dispatcher')).act(c.id, 'dispatch', { version: c.version - 1, leadUnitId: t.u.s2 });
     expect(r.status).toBe(409);
     expect(r.body.error.code).toBe('CASE_CONFLICT');
@@ -62,24 +56,11 @@ describe.each(STORES)('races on $name', (kind) => {
 });
 
 describe.each(STORES.filter((k) => k.name === 'postgres'))('two server instances on $name', (kind) => {
-  let store: Store;
   let t: TestDistrict;
   let a: Api;
-  beforeAll(async () => {
-    store = await kind.open();
-    t = await makeDistrict(store);
-    a = await api(t);
+  useDistrict(kind, (x) => {
+    ({ t, a } = x);
   });
-  afterAll(async () => {
-    await a.app.close();
-    await store.close();
-  });
-  async function registered() {
-    const intake = await a.as('intake');
-    const c = (await intake.post('/api/v1/cases', { channel: 'patrol', description: '并发测试', location: t.point('s2c1g1'), category: { kind: 'matter', code: '06010' } })).body;
-    await intake.act(c.id, 'accept');
-    return (await (await a.as('shift_leader')).act(c.id, 'register')).body;
-  }
 
   it('two server instances on one PostgreSQL: still exactly one winner', async () => {
     const store2 = await kind.open();
@@ -89,7 +70,7 @@ describe.each(STORES.filter((k) => k.name === 'postgres'))('two server instances
       const login = await app2.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: t.users.shift_leader, password: PASSWORD } });
       const token2 = login.json().token as string;
       for (let round = 0; round < 5; round++) {
-        const c = await registered();
+        const c = await registered(a, t);
         const [r1, r2] = await Promise.all([
           (await a.as('dispatcher')).act(c.id, 'dispatch', { version: c.version, leadUnitId: t.u.s2 }),
           app2.inject({

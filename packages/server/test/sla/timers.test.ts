@@ -8,13 +8,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore, type Store } from '../../src/db/store.ts';
+import { describe, expect, it } from 'vitest';
+import { openStore } from '../../src/db/store.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
 import { createServices } from '../../src/services.ts';
 import { makeDistrict, type TestDistrict } from '../support/district.ts';
 import { api, type Api } from '../support/http.ts';
 import { STORES } from '../support/stores.ts';
+import { useDistrict } from '../support/suite.ts';
 
 const run = promisify(execFile);
 
@@ -32,17 +33,10 @@ async function slaEvents(t: TestDistrict, caseId: string, stage?: string) {
 }
 
 describe.each(STORES)('timers on $name', (kind) => {
-  let store: Store;
   let t: TestDistrict;
   let a: Api;
-  beforeAll(async () => {
-    store = await kind.open();
-    t = await makeDistrict(store);
-    a = await api(t);
-  });
-  afterAll(async () => {
-    await a.app.close();
-    await store.close();
+  useDistrict(kind, (x) => {
+    ({ t, a } = x);
   });
 
   it('warning then overdue, each once; overdue supervises automatically and notifies the lead unit', async () => {
