@@ -8,6 +8,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { authRoutes } from './modules/auth/routes.ts';
 import { caseRoutes } from './modules/case/routes.ts';
+import { streamRoutes } from './modules/case/stream-routes.ts';
 import { fileRoutes } from './modules/files/routes.ts';
 import { notifyRoutes } from './modules/notify/routes.ts';
 import { opsRoutes } from './modules/ops/routes.ts';
@@ -48,6 +49,7 @@ export async function buildApp(s: Services, opts: { logger?: boolean | object } 
   orgRoutes(app, s);
   taxonomyRoutes(app, s);
   caseRoutes(app, s);
+  streamRoutes(app, s);
   fileRoutes(app, s);
   notifyRoutes(app, s);
   opsRoutes(app, s);
