@@ -45,10 +45,16 @@ program
   .requiredOption('--prefix <prefix>', 'case number prefix, e.g. JB')
   .requiredOption('--admin-password <pw>', 'password of the new "admin" user (min 12 characters)')
   .option('--centre-name <name>', 'name of the district centre', '数字化城市运行和治理中心')
+  .option('--admin-username <u>', 'username of the new administrator', 'admin')
   .action((o) =>
     withServices(async (s) => {
       if (o.adminPassword.length < 12) throw new CliError('--admin-password must have at least 12 characters');
       if (o.adminPassword === s.config.demoPassword) throw new CliError('--admin-password must not be the demo password');
+      // Check everything that can fail before writing, so a refused init leaves nothing behind.
+      if (await s.org.districtByCode(o.code)) throw new CliError(`district ${o.code} already exists`);
+      if (await s.store.db.selectFrom('users').select('id').where('username', '=', o.adminUsername).executeTakeFirst()) {
+        throw new CliError(`a user named "${o.adminUsername}" already exists (usernames are unique across districts); pass --admin-username`);
+      }
       const d = await s.org.createDistrict({ code: o.code, name: o.name, casePrefix: o.prefix });
       await s.org.importUnits(d.id, {
         type: 'FeatureCollection',
@@ -58,8 +64,8 @@ program
       const n = await s.taxonomy.seedCatalogue(d.id, dataFile('taxonomy', 'gbt47678-5-2026.csv'), defaults);
       const centre = (await s.org.directory(d.id)).unitByCode('centre');
       if (!centre) throw new Error('centre not created');
-      await s.auth.createUsers(d.id, [{ username: 'admin', password: o.adminPassword, displayName: 'Administrator', roles: ['admin'], unitId: centre.id }]);
-      process.stdout.write(`district ${o.code} created with ${n} categories; sign in as "admin"\n`);
+      await s.auth.createUsers(d.id, [{ username: o.adminUsername, password: o.adminPassword, displayName: 'Administrator', roles: ['admin'], unitId: centre.id }]);
+      process.stdout.write(`district ${o.code} created with ${n} categories; sign in as "${o.adminUsername}"\n`);
     }).catch(fail),
   );
 

@@ -31,6 +31,9 @@ export function toErrorBody(e: unknown): { status: number; body: ErrorBody } | n
   const fe = e as FastifyError;
   const known = fe?.code ? FRAMEWORK[fe.code] : undefined;
   if (known) return { status: ERROR_STATUS[known[0]], body: { error: { code: known[0], message: known[1] } } };
+  if (typeof fe?.message === 'string' && fe.message.startsWith('Multipart:')) {
+    return { status: 415, body: { error: { code: 'UNSUPPORTED_MEDIA', message: `malformed multipart/form-data body (${fe.message})` } } };
+  }
   if (fe instanceof SyntaxError && fe.statusCode === 400) {
     return { status: 400, body: { error: { code: 'INVALID_JSON', message: 'the request body is not valid JSON' } } };
   }

@@ -14,6 +14,11 @@ import { hashPassword, hashSecret, newSecret, secretKind, verifyPassword } from 
 import { userRepository as repo } from './user-repository.ts';
 
 const MAX_FAILURES = 10;
+let dummy: Promise<string> | null = null;
+const dummyHash = (): Promise<string> => {
+  dummy ??= hashPassword(newSecret('session'));
+  return dummy;
+};
 const FAILURE_WINDOW_MS = 5 * 60_000;
 
 export interface NewUser {
@@ -80,7 +85,9 @@ export class AuthService {
       throw new DomainError('RATE_LIMITED', 'too many failed sign-ins for this user; wait five minutes');
     }
     const user = await repo.byUsername(this.store.db, username);
-    const ok = !!user && user.disabled === 0 && (await verifyPassword(password, user.password_hash));
+    // Always pay for one scrypt check, so timing does not reveal whether the username exists.
+    const checked = await verifyPassword(password, user?.password_hash ?? (await dummyHash()));
+    const ok = !!user && user.disabled === 0 && checked;
     if (!ok || !user) {
       const fresh = !f || now - f.since >= FAILURE_WINDOW_MS;
       this.failures.set(username, { count: fresh ? 1 : (f?.count ?? 0) + 1, since: fresh ? now : (f?.since ?? now) });

@@ -35,6 +35,7 @@ export class WebhookSender {
           .selectFrom('webhook_deliveries')
           .innerJoin('webhooks', 'webhooks.id', 'webhook_deliveries.webhook_id')
           .select(['webhook_deliveries.id', 'webhook_deliveries.payload', 'webhook_deliveries.topic', 'webhook_deliveries.attempts', 'webhooks.url', 'webhooks.secret'])
+          .where('webhooks.active', '=', 1)
           .where('webhook_deliveries.delivered_at', 'is', null)
           .where('webhook_deliveries.failed_at', 'is', null)
           .where('webhook_deliveries.next_attempt_at', '<=', now)
