@@ -55,7 +55,19 @@ export const rate = (n: number) => Math.round(n).toLocaleString('en-US');
 export const ms = (n: number) => (Number.isFinite(n) ? `${n.toFixed(n < 10 ? 2 : 1)} ms` : 'n/a');
 export const ratio = (a: number, b: number) => (b > 0 ? round(a / b, 3) : Number.NaN);
 
-export function machine(): { cpus: number; cpu: string; memGb: number; node: string; platform: string } {
+/**
+ * Milliseconds for a fixed integer loop. The bench machine is shared: this and the load
+ * average tell a slow run caused by a busy neighbour from a slow run caused by the code.
+ */
+export function cpuCalibrationMs(): number {
+  const t0 = performance.now();
+  let s = 0;
+  for (let i = 0; i < 50_000_000; i++) s += i % 7;
+  if (s < 0) throw new Error('unreachable');
+  return Math.round(performance.now() - t0);
+}
+
+export function machine(): Record<string, unknown> {
   const cpus = os.cpus();
   return {
     cpus: cpus.length,
@@ -63,6 +75,8 @@ export function machine(): { cpus: number; cpu: string; memGb: number; node: str
     memGb: Math.round(os.totalmem() / 1073741824),
     node: process.version,
     platform: `${os.platform()} ${os.release()}`,
+    loadavgAtStart: os.loadavg().map((l) => round(l, 2)),
+    cpuCalibrationMs: cpuCalibrationMs(),
   };
 }
 
@@ -91,6 +105,9 @@ export class Report {
   }
 
   finish(): void {
+    const m = this.result.machine as Record<string, unknown>;
+    m.loadavgAtEnd = os.loadavg().map((l) => round(l, 2));
+    this.kv('machine', `${m.cpus} × ${m.cpu}, load ${JSON.stringify(m.loadavgAtStart)} → ${JSON.stringify(m.loadavgAtEnd)}, calibration loop ${m.cpuCalibrationMs} ms (≈90 when idle)`);
     this.line(`RESULT ${JSON.stringify(this.result)}`);
   }
 }

@@ -1,6 +1,6 @@
 /**
  * The stores the benches run on. SQLite is a real file (WAL, as in production), never
- * :memory:, which would hide the journal. PostgreSQL runs in a schema of its own, so a bench
+ * :memory:, which would hide the journal. PostgreSQL runs in a database of its own, so a bench
  * neither sees the test suite's rows nor leaves its own behind.
  */
 import fs from 'node:fs';
@@ -23,26 +23,27 @@ export interface BenchStore {
   where: string;
   /** For SQLite: the file (EXPLAIN and second connections open it again). */
   sqliteFile?: string;
-  /** For PostgreSQL: a URL whose search_path is the bench schema. */
+  /** For PostgreSQL: the bench database's URL. */
   pgUrl?: string;
   /** A temporary data directory for the services (uploaded files), removed by dispose. */
   dataDir: string;
   dispose(): Promise<void>;
 }
 
+/** The server to create bench databases on (DATABASE_URL_PG as in the test suite, or the default). */
 export function pgBaseUrl(): string {
-  return process.env.DATABASE_URL_PG ?? process.env.DATABASE_URL ?? DEFAULT_PG_URL;
+  return process.env.DATABASE_URL_PG ?? DEFAULT_PG_URL;
 }
 
-/** The same database, every connection's search_path set to `schema`. */
-export function schemaUrl(base: string, schema: string): string {
+/** The same server, another database. */
+export function databaseUrl(base: string, database: string): string {
   const u = new URL(base);
-  u.searchParams.set('options', `-c search_path=${schema}`);
+  u.pathname = `/${database}`;
   return u.toString();
 }
 
-async function pgAdmin<T>(base: string, f: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: base });
+async function pgAdmin<T>(f: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: pgBaseUrl() });
   await c.connect();
   try {
     return await f(c);
@@ -51,57 +52,55 @@ async function pgAdmin<T>(base: string, f: (c: pg.Client) => Promise<T>): Promis
   }
 }
 
-export async function pgSchemaExists(base: string, schema: string): Promise<boolean> {
-  return pgAdmin(base, async (c) => (await c.query('select 1 from pg_namespace where nspname = $1', [schema])).rowCount === 1);
+export async function pgDatabaseExists(database: string): Promise<boolean> {
+  return pgAdmin(async (c) => (await c.query('select 1 from pg_database where datname = $1', [database])).rowCount === 1);
 }
 
-export async function dropPgSchema(base: string, schema: string): Promise<void> {
-  await pgAdmin(base, (c) => c.query(`drop schema if exists "${schema}" cascade`));
+export async function dropPgDatabase(database: string): Promise<void> {
+  await pgAdmin((c) => c.query(`drop database if exists "${database}" with (force)`));
 }
 
 /**
  * A fresh, migrated store that dispose() deletes. `persistent` names a SQLite file or a
- * PostgreSQL schema that is kept instead (the 1M-case data set is too slow to rebuild per run).
+ * PostgreSQL database that is kept instead (the 1M-case data set is too slow to rebuild per
+ * run). PostgreSQL gets a database of its own rather than a schema: Kysely's migrator looks
+ * for its lock table in every schema and would find the test suite's in public.
  */
 export async function openBenchStore(
   kind: StoreKind,
-  opts: { persistent?: { sqliteFile: string; pgSchema: string }; poolSize?: number } = {},
+  opts: { persistent?: { sqliteFile: string; pgDatabase: string }; poolSize?: number } = {},
 ): Promise<BenchStore> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'onegrid-bench-'));
   const removeDataDir = () => fs.rmSync(dataDir, { recursive: true, force: true });
   if (kind === 'sqlite') {
     const file = opts.persistent?.sqliteFile ?? path.join(dataDir, 'onegrid.sqlite');
     const store = openStore({ sqliteFile: file });
-    await migrateToLatest(store);
-    return {
-      kind,
-      store,
-      where: `sqlite file ${file} (WAL, synchronous=NORMAL)`,
-      sqliteFile: file,
-      dataDir,
-      async dispose() {
-        await store.close();
-        removeDataDir();
-      },
-    };
-  }
-  const base = pgBaseUrl();
-  const schema = opts.persistent?.pgSchema ?? `bench_${randomBytes(4).toString('hex')}`;
-  await pgAdmin(base, (c) => c.query(`create schema if not exists "${schema}"`));
-  const url = schemaUrl(base, schema);
-  const store = openStore({ databaseUrl: url, poolSize: opts.poolSize ?? 10 });
-  await migrateToLatest(store);
-  const u = new URL(base);
-  return {
-    kind,
-    store,
-    where: `postgresql ${u.host}${u.pathname} schema ${schema}`,
-    pgUrl: url,
-    dataDir,
-    async dispose() {
+    const dispose = async () => {
       await store.close();
-      if (!opts.persistent) await dropPgSchema(base, schema);
       removeDataDir();
-    },
+    };
+    await migrateOrDispose(store, dispose);
+    return { kind, store, where: `sqlite file ${file} (WAL, synchronous=NORMAL)`, sqliteFile: file, dataDir, dispose };
+  }
+  const database = opts.persistent?.pgDatabase ?? `onegrid_bench_${randomBytes(4).toString('hex')}`;
+  if (!(await pgDatabaseExists(database))) await pgAdmin((c) => c.query(`create database "${database}"`));
+  const url = databaseUrl(pgBaseUrl(), database);
+  const store = openStore({ databaseUrl: url, poolSize: opts.poolSize ?? 10 });
+  const dispose = async () => {
+    await store.close();
+    if (!opts.persistent) await dropPgDatabase(database);
+    removeDataDir();
   };
+  await migrateOrDispose(store, dispose);
+  const u = new URL(url);
+  return { kind, store, where: `postgresql ${u.host}${u.pathname} (pool ${opts.poolSize ?? 10})`, pgUrl: url, dataDir, dispose };
+}
+
+async function migrateOrDispose(store: Store, dispose: () => Promise<void>): Promise<void> {
+  try {
+    await migrateToLatest(store);
+  } catch (e) {
+    await dispose();
+    throw e;
+  }
 }
