@@ -2,8 +2,8 @@
  * SLA arithmetic: which stage a state belongs to, when a stage's clock starts again, and the
  * deadline, warning instant and light of a stage, all in working time.
  */
-import type { WorkingCalendar, DurationUnit } from '../time/working-calendar.ts';
-import { toWorkingMinutes } from '../time/working-calendar.ts';
+import type { TimeBasis } from '../time/time-basis.ts';
+import { type DurationUnit, toWorkingMinutes } from '../time/working-calendar.ts';
 import type { CaseAction, CaseState } from './lifecycle.ts';
 
 export const STAGES = ['accept', 'register', 'dispatch', 'handle', 'check'] as const;
@@ -46,14 +46,14 @@ export interface StageClock {
 }
 
 /** warnRatio: the share of the working limit after which the light turns yellow (default 0.8). */
-export function stageClock(cal: WorkingCalendar, startMs: number, limitMinutes: number, warnRatio: number): StageClock {
+export function stageClock(cal: TimeBasis, startMs: number, limitMinutes: number, warnRatio: number): StageClock {
   return {
     deadlineAt: cal.addWorkingMinutes(startMs, limitMinutes),
     warnAt: cal.addWorkingMinutes(startMs, Math.floor(limitMinutes * warnRatio)),
   };
 }
 
-export function limitMinutes(limit: StageLimit, cal: WorkingCalendar): number {
+export function limitMinutes(limit: StageLimit, cal: TimeBasis): number {
   return toWorkingMinutes(limit.amount, limit.unit, cal);
 }
 

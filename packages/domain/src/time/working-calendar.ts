@@ -265,7 +265,7 @@ export class WorkingCalendar {
  * hours (`cal.minutesPerDay`), as 数字城管 practice counts it, so "1 working day"
  * from 15:00 is due at 15:00 on the next working day.
  */
-export function toWorkingMinutes(amount: number, unit: DurationUnit, cal: WorkingCalendar): number {
+export function toWorkingMinutes(amount: number, unit: DurationUnit, cal: { readonly minutesPerDay: number }): number {
   switch (unit) {
     case 'minute':
       return amount;

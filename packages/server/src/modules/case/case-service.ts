@@ -99,7 +99,7 @@ export class CaseService {
     const now = this.clock.now();
     const loc = dir.locate(lng, lat);
     const urgency = input.urgency ?? category?.defaultUrgency ?? 'normal';
-    const stage = startStage(dc, 'accept', this.taxonomy.limitsFor(category, urgency, dc.defaultLimits), now);
+    const stage = startStage(dc, urgency, 'accept', this.taxonomy.limitsFor(category, urgency, dc.defaultLimits), now);
     const day = new Date(now + 8 * 3600_000).toISOString().slice(0, 10).replaceAll('-', '');
     const serial = await repo.nextCounter(this.store.db, p.districtId, `case:${day}`);
     const row: CaseRow = {
@@ -239,7 +239,7 @@ export class CaseService {
   private present(c: CaseRow, units: CaseUnitRow[], dir: Directory, dc: DistrictClock, p: Principal, detail: boolean, actor?: ActorContext): CaseView {
     return caseView(c, units, {
       now: this.clock.now(),
-      calendar: dc.calendar,
+      basis: dc.basis(c.urgency),
       dir,
       categoryName: (kind, code) => this.taxonomy.cachedName(p.districtId, kind, code),
       showContact: detail && p.districtWide && (p.roles.includes('intake') || p.roles.includes('shift_leader')),
@@ -282,7 +282,8 @@ export class CaseService {
       const stage = stageOf(to);
       if (!stage) throw new Error('unreachable: new stage without a stage');
       const category = await this.categoryOf(p.districtId, { ...c, ...patch });
-      const s = startStage(dc, stage, this.taxonomy.limitsFor(category, (patch.urgency ?? c.urgency) as Urgency, dc.defaultLimits), now);
+      const urgency = (patch.urgency ?? c.urgency) as Urgency;
+      const s = startStage(dc, urgency, stage, this.taxonomy.limitsFor(category, urgency, dc.defaultLimits), now);
       Object.assign(patch, {
         stage: s.stage,
         stage_seq: c.stage_seq + 1,
@@ -403,8 +404,9 @@ export class CaseService {
       case 'postpone_approve': {
         const until = c.postpone_until ?? now;
         const startedAt = c.stage_started_at ?? now;
-        const span = dc.calendar.workingMinutesBetween(startedAt, until);
-        const warnAt = dc.calendar.addWorkingMinutes(startedAt, Math.floor(span * dc.warnRatio));
+        const basis = dc.basis(c.urgency);
+        const span = basis.workingMinutesBetween(startedAt, until);
+        const warnAt = basis.addWorkingMinutes(startedAt, Math.floor(span * dc.warnRatio));
         return {
           patch: { deadline_at: until, warn_at: warnAt, postpone_until: null, postpone_reason: null, postpone_count: c.postpone_count + 1 },
           payload: { from: c.deadline_at, until },
@@ -414,14 +416,14 @@ export class CaseService {
       case 'postpone_deny':
         return { patch: { postpone_until: null, postpone_reason: null }, payload: { requestedUntil: c.postpone_until } };
       case 'suspend': {
-        const remaining = c.deadline_at !== null ? dc.calendar.workingMinutesBetween(now, c.deadline_at) : null;
+        const remaining = c.deadline_at !== null ? Math.round(dc.basis(c.urgency).workingMinutesBetween(now, c.deadline_at)) : null;
         return { patch: { suspended: 1, suspended_remaining_min: remaining, warn_at: null, deadline_at: null }, payload: { remainingWorkingMinutes: remaining }, clock: 'suspend' };
       }
       case 'resume': {
         if (c.suspended_remaining_min === null || stageOf(c.state as CaseState) === null) {
           return { patch: { suspended: 0, suspended_remaining_min: null }, payload: {} };
         }
-        const clock = resumedClock(dc, now, c.suspended_remaining_min, c.stage_limit_min ?? c.suspended_remaining_min);
+        const clock = resumedClock(dc, c.urgency, now, c.suspended_remaining_min, c.stage_limit_min ?? c.suspended_remaining_min);
         return {
           patch: { suspended: 0, suspended_remaining_min: null, warn_at: clock.warnAt, deadline_at: clock.deadlineAt },
           payload: { deadlineAt: new Date(clock.deadlineAt).toISOString() },

@@ -1,7 +1,7 @@
 /** How a case is presented over the API: ISO 8601 UTC times, masked reporter contact, light. */
 import type { CaseAction, CaseState } from '@onegrid/domain/case/lifecycle';
 import { type Light, lightAt } from '@onegrid/domain/case/sla';
-import type { WorkingCalendar } from '@onegrid/domain/time/working-calendar';
+import type { TimeBasis } from '@onegrid/domain/time/time-basis';
 import type { CaseEventRow, CaseRow, CaseUnitRow } from '../../db/schema.ts';
 import type { Directory } from '../org/directory.ts';
 
@@ -20,7 +20,8 @@ const unitRef = (dir: Directory, id: string | null) => {
 
 export interface CaseViewOptions {
   now: number;
-  calendar: WorkingCalendar;
+  /** Working or natural time, by the case's urgency. */
+  basis: TimeBasis;
   dir: Directory;
   categoryName: (kind: string, code: string) => string | null;
   showContact: boolean;
@@ -62,7 +63,7 @@ export function caseView(c: CaseRow, units: CaseUnitRow[], o: CaseViewOptions) {
     warnAt: iso(c.warn_at),
     deadlineAt: iso(c.deadline_at),
     light,
-    remainingWorkingMinutes: c.deadline_at != null && !c.suspended ? o.calendar.workingMinutesBetween(o.now, c.deadline_at) : c.suspended ? c.suspended_remaining_min : null,
+    remainingWorkingMinutes: c.deadline_at != null && !c.suspended ? Math.round(o.basis.workingMinutesBetween(o.now, c.deadline_at)) : c.suspended ? c.suspended_remaining_min : null,
     suspended: c.suspended === 1,
     supervised: c.supervised === 1,
     escalated: c.escalated === 1,

@@ -3,7 +3,8 @@
  * hours (districts.settings.workingHours) and warning ratio.
  */
 import fs from 'node:fs';
-import { type StageClock, type StageLimits, type Stage, limitMinutes, stageClock } from '@onegrid/domain/case/sla';
+import { type StageClock, type StageLimits, type Stage, type Urgency, limitMinutes, stageClock } from '@onegrid/domain/case/sla';
+import { NATURAL_TIME, type TimeBasis } from '@onegrid/domain/time/time-basis';
 import { type HolidayData, WorkingCalendar, type WorkingHours } from '@onegrid/domain/time/working-calendar';
 import type { OrgService } from '../org/org-service.ts';
 import { dataFile } from '../../platform/paths.ts';
@@ -13,6 +14,8 @@ export interface DistrictSettings {
   warnRatio?: number;
   /** Stage limits used while a case has no category yet. */
   defaultLimits?: StageLimits;
+  /** Urgencies whose limits run on natural time, day and night (default: emergency). */
+  naturalTimeUrgencies?: Urgency[];
 }
 
 export const FALLBACK_LIMITS: StageLimits = {
@@ -33,6 +36,8 @@ export interface DistrictClock {
   calendar: WorkingCalendar;
   warnRatio: number;
   defaultLimits: StageLimits;
+  /** The time a case of this urgency is counted in. */
+  basis(urgency: string): TimeBasis;
 }
 
 export class CalendarService {
@@ -61,10 +66,13 @@ export class CalendarService {
     const d = await this.org.districtById(districtId);
     const s = JSON.parse(d?.settings ?? '{}') as DistrictSettings;
     const hours: WorkingHours | undefined = s.workingHours ? { periods: s.workingHours } : undefined;
+    const calendar = new WorkingCalendar(shippedHolidays(), hours);
+    const natural = new Set<string>(s.naturalTimeUrgencies ?? ['emergency']);
     return {
-      calendar: new WorkingCalendar(shippedHolidays(), hours),
+      calendar,
       warnRatio: s.warnRatio ?? this.defaultWarnRatio,
       defaultLimits: s.defaultLimits ?? FALLBACK_LIMITS,
+      basis: (urgency) => (natural.has(urgency) ? NATURAL_TIME : calendar),
     };
   }
 }
@@ -74,15 +82,17 @@ export interface StageStart extends StageClock {
   limitMin: number;
 }
 
-export function startStage(dc: DistrictClock, stage: Stage, limits: StageLimits, now: number): StageStart {
-  const limitMin = limitMinutes(limits[stage], dc.calendar);
-  return { stage, limitMin, ...stageClock(dc.calendar, now, limitMin, dc.warnRatio) };
+export function startStage(dc: DistrictClock, urgency: string, stage: Stage, limits: StageLimits, now: number): StageStart {
+  const basis = dc.basis(urgency);
+  const limitMin = limitMinutes(limits[stage], basis);
+  return { stage, limitMin, ...stageClock(basis, now, limitMin, dc.warnRatio) };
 }
 
 /** Warning instant for a clock that has `remaining` working minutes left of a `limit`. */
-export function resumedClock(dc: DistrictClock, now: number, remainingMin: number, limitMin: number): StageClock {
-  const deadlineAt = dc.calendar.addWorkingMinutes(now, Math.max(0, remainingMin));
+export function resumedClock(dc: DistrictClock, urgency: string, now: number, remainingMin: number, limitMin: number): StageClock {
+  const basis = dc.basis(urgency);
+  const deadlineAt = basis.addWorkingMinutes(now, Math.max(0, remainingMin));
   const warnLeft = remainingMin - limitMin * (1 - dc.warnRatio);
-  return { deadlineAt, warnAt: warnLeft > 0 ? dc.calendar.addWorkingMinutes(now, warnLeft) : Math.min(now, deadlineAt) };
+  return { deadlineAt, warnAt: warnLeft > 0 ? basis.addWorkingMinutes(now, warnLeft) : Math.min(now, deadlineAt) };
 }
 
