@@ -220,4 +220,14 @@ describe.each(STORES)('closed loop on $name', (kind) => {
     expect(c.area.outsideJurisdiction).toBe(true);
     expect(c.area.street).toBeNull();
   });
+
+  it('a WGS-84 (GPS) point is stored as GCJ-02 and located by the converted point', async () => {
+    const gcj = t.point('s2c2g4');
+    const { gcj02ToWgs84 } = await import('@onegrid/domain/geo/coords');
+    const [lng, lat] = gcj02ToWgs84(gcj.lng, gcj.lat);
+    const c = await report({ location: { lng, lat, crs: 'wgs84' } });
+    expect(c.location.lng).toBeCloseTo(gcj.lng, 7);
+    expect(c.location.lat).toBeCloseTo(gcj.lat, 7);
+    expect(c.area.grid.id).toBe(t.u.s2c2g4);
+  });
 });

@@ -6,6 +6,7 @@
 import { type ActorContext, type CaseAction, type CaseState, decide, allowedActions, TERMINAL_STATES } from '@onegrid/domain/case/lifecycle';
 import { type Urgency, startsNewStage, stageOf } from '@onegrid/domain/case/sla';
 import { DomainError } from '@onegrid/domain/errors';
+import { type Crs, toStored } from '@onegrid/domain/geo/coords';
 import { validLngLat } from '@onegrid/domain/geo/geometry';
 import type { Transaction } from 'kysely';
 import type { CaseEventRow, CaseRow, CaseTimerRow, CaseUnitRow, DB } from '../../db/schema.ts';
@@ -32,7 +33,7 @@ export type Channel = (typeof CHANNELS)[number];
 export interface NewCase {
   channel: Channel;
   description: string;
-  location: { lng: number; lat: number };
+  location: { lng: number; lat: number; crs?: Crs | undefined };
   address?: string | undefined;
   category?: { kind: string; code: string } | undefined;
   urgency?: Urgency | undefined;
@@ -87,8 +88,11 @@ export class CaseService {
       const existing = await repo.idempotentCase(this.store.db, p.userId, idempotencyKey);
       if (existing) return { view: await this.get(p, existing), replayed: true };
     }
-    const { lng, lat } = input.location;
-    if (!validLngLat(lng, lat)) throw new DomainError('VALIDATION_FAILED', 'location: lng must be in [-180, 180] and lat in [-90, 90]');
+    if (!validLngLat(input.location.lng, input.location.lat)) {
+      throw new DomainError('VALIDATION_FAILED', 'location: lng must be in [-180, 180] and lat in [-90, 90]');
+    }
+    const crs = input.location.crs ?? 'gcj02';
+    const [lng, lat] = toStored(input.location.lng, input.location.lat, crs);
     const category = input.category ? await this.taxonomy.require(p.districtId, input.category) : undefined;
     const photos = await this.files.requireOwned(p.districtId, input.photos ?? []);
     const [dir, dc, district] = await Promise.all([
@@ -158,6 +162,7 @@ export class CaseService {
             channel: row.channel,
             category: category ? { kind: category.kind, code: category.code } : null,
             location: { lng, lat },
+            ...(crs !== 'gcj02' ? { reportedLocation: input.location } : {}),
             outsideJurisdiction: loc.outsideJurisdiction,
           }),
         ]);

@@ -13,7 +13,11 @@ const Photos = z.array(Id).max(20);
 export const CreateCase = z.object({
   channel: z.enum(CHANNELS),
   description: z.string().trim().min(1, 'describe the problem').max(4000),
-  location: z.object({ lng: z.number().min(-180).max(180), lat: z.number().min(-90).max(90) }),
+  location: z.object({
+    lng: z.number().min(-180).max(180),
+    lat: z.number().min(-90).max(90),
+    crs: z.enum(['gcj02', 'wgs84']).default('gcj02').describe('datum of lng/lat: GCJ-02 (Chinese map apps, the default) or WGS-84 (GPS); stored as GCJ-02'),
+  }),
   address: z.string().max(500).optional(),
   category: CategoryRef.optional(),
   urgency: z.enum(URGENCIES).optional(),

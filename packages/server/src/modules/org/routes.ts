@@ -1,3 +1,4 @@
+import { toStored } from '@onegrid/domain/geo/coords';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { route } from '../../platform/http.ts';
@@ -34,8 +35,15 @@ export function orgRoutes(app: FastifyInstance, s: Services): void {
     permission: 'org.read',
     summary: 'Which town/street, community and grids contain a point',
     tags: ['organisation'],
-    query: z.object({ lng: z.coerce.number().min(-180).max(180), lat: z.coerce.number().min(-90).max(90) }),
-    handler: async ({ principal, query }) => (await s.org.directory(principal.districtId)).locate(query.lng, query.lat),
+    query: z.object({
+      lng: z.coerce.number().min(-180).max(180),
+      lat: z.coerce.number().min(-90).max(90),
+      crs: z.enum(['gcj02', 'wgs84']).default('gcj02'),
+    }),
+    handler: async ({ principal, query }) => {
+      const [lng, lat] = toStored(query.lng, query.lat, query.crs);
+      return { lng, lat, ...(await s.org.directory(principal.districtId)).locate(lng, lat) };
+    },
   });
   app.register(async (scoped) => {
     // GeoJSON of thousands of grids is far larger than an ordinary JSON body.
