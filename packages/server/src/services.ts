@@ -18,6 +18,8 @@ import { OrgService } from './modules/org/org-service.ts';
 import { CalendarService } from './modules/sla/calendar-service.ts';
 import { TimerWorker } from './modules/sla/timer-worker.ts';
 import { TaxonomyService } from './modules/taxonomy/taxonomy-service.ts';
+import { IntakeService } from './modules/intake/intake-service.ts';
+import pino, { type Logger } from 'pino';
 
 export interface Services {
   config: Config;
@@ -30,6 +32,8 @@ export interface Services {
   calendars: CalendarService;
   files: FileService;
   cases: CaseService;
+  intake: IntakeService;
+  log: Logger;
   notify: NotifyService;
   timers: TimerWorker;
   outbox: OutboxProcessor;
@@ -37,7 +41,7 @@ export interface Services {
   close(): Promise<void>;
 }
 
-export async function createServices(config: Config, opts: { store?: Store; clock?: Clock; migrate?: boolean } = {}): Promise<Services> {
+export async function createServices(config: Config, opts: { store?: Store; clock?: Clock; migrate?: boolean; log?: Logger } = {}): Promise<Services> {
   const store = opts.store ?? openStore({ databaseUrl: config.databaseUrl, sqliteFile: path.join(config.dataDir, 'onegrid.sqlite') });
   if (opts.migrate !== false) await migrateToLatest(store);
   const clock = opts.clock ?? systemClock;
@@ -48,6 +52,8 @@ export async function createServices(config: Config, opts: { store?: Store; cloc
   const calendars = new CalendarService(org, config.warnRatio);
   const files = new FileService(store, clock, path.join(config.dataDir, 'files'));
   const cases = new CaseService(store, clock, org, taxonomy, calendars, auth, files);
+  const log = opts.log ?? pino({ level: config.logLevel });
+  const intake = new IntakeService(store, clock, org, taxonomy, cases, auth, log);
   return {
     config,
     store,
@@ -59,6 +65,8 @@ export async function createServices(config: Config, opts: { store?: Store; cloc
     calendars,
     files,
     cases,
+    intake,
+    log,
     notify: new NotifyService(store, clock),
     timers: new TimerWorker(store, clock),
     outbox: new OutboxProcessor(store, clock, org, bus),

@@ -1,9 +1,11 @@
 import { type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as m0001 from './migrations/0001_initial.ts';
+import * as m0004 from './migrations/0004_intake.ts';
 import type { Store } from './store.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': m0001,
+  '0004_intake': m0004,
 };
 
 class StaticProvider implements MigrationProvider {
@@ -14,7 +16,9 @@ class StaticProvider implements MigrationProvider {
 
 /** Applies pending migrations; safe to call from several processes at once (Kysely takes a lock). */
 export async function migrateToLatest(store: Store): Promise<string[]> {
-  const migrator = new Migrator({ db: store.db, provider: new StaticProvider() });
+  // Modules add migrations independently; each touches only its own tables and columns, so a
+  // database that saw a later number first may still take an earlier one.
+  const migrator = new Migrator({ db: store.db, provider: new StaticProvider(), allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error;
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

@@ -95,8 +95,9 @@ export interface CaseRow {
   number: string;
   channel: string;
   description: string;
-  lng: number;
-  lat: number;
+  /** GCJ-02; null while a person still has to place an address-only report. */
+  lng: number | null;
+  lat: number | null;
   address: string | null;
   category_kind: string | null;
   category_code: string | null;
@@ -137,6 +138,10 @@ export interface CaseRow {
   created_at: number;
   updated_at: number;
   closed_at: number | null;
+  /** Dedup lattice cell (see domain intake/dedup.ts); null without a location. */
+  cell: number | null;
+  /** A case closed at this place with this category in the last 30 days (反复发生). */
+  repeat_of: string | null;
 }
 
 export interface CaseUnitRow {

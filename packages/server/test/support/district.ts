@@ -49,7 +49,7 @@ export interface TestDistrict {
 export async function makeDistrict(store: Store, opts: { clock?: ManualClock; dataDir?: string } = {}): Promise<TestDistrict> {
   const clock = opts.clock ?? new ManualClock(MONDAY_9AM);
   // Tests move the clock by days; sessions must outlive that.
-  const config = loadConfig({ ONEGRID_DATA_DIR: opts.dataDir ?? fs.mkdtempSync('/tmp/onegrid-test-'), ONEGRID_SESSION_TTL_HOURS: '100000' });
+  const config = loadConfig({ ONEGRID_DATA_DIR: opts.dataDir ?? fs.mkdtempSync('/tmp/onegrid-test-'), ONEGRID_SESSION_TTL_HOURS: '100000', LOG_LEVEL: 'silent' });
   const s = await createServices(config, { store, clock, migrate: false });
   const tag = randomBytes(4).toString('hex');
   const code = `T${tag}`;

@@ -209,6 +209,10 @@ export class AuthService {
     await repo.setPassword(this.store.db, u.id, await hashPassword(next));
   }
 
+  userByUsername(username: string): Promise<UserRow | undefined> {
+    return repo.byUsername(this.store.db, username);
+  }
+
   async displayNames(ids: string[]): Promise<Map<string, string>> {
     const rows = await repo.names(this.store.db, ids);
     return new Map(rows.map((r) => [r.id, r.display_name]));

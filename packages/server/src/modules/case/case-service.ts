@@ -8,6 +8,7 @@ import { type Urgency, startsNewStage, stageOf } from '@onegrid/domain/case/sla'
 import { DomainError } from '@onegrid/domain/errors';
 import { type Crs, toStored } from '@onegrid/domain/geo/coords';
 import { validLngLat } from '@onegrid/domain/geo/geometry';
+import { cellOf } from '@onegrid/domain/intake/dedup';
 import type { Transaction } from 'kysely';
 import type { CaseEventRow, CaseRow, CaseTimerRow, CaseUnitRow, DB } from '../../db/schema.ts';
 import { isUniqueViolation, type Store } from '../../db/store.ts';
@@ -33,7 +34,8 @@ export type Channel = (typeof CHANNELS)[number];
 export interface NewCase {
   channel: Channel;
   description: string;
-  location: { lng: number; lat: number; crs?: Crs | undefined };
+  /** Absent for an address-only report that a person still has to place. */
+  location?: { lng: number; lat: number; crs?: Crs | undefined } | undefined;
   address?: string | undefined;
   category?: { kind: string; code: string } | undefined;
   urgency?: Urgency | undefined;
@@ -54,6 +56,8 @@ export interface ActionInput {
   until?: string | undefined;
   satisfaction?: 'satisfied' | 'basically_satisfied' | 'unsatisfied' | undefined;
   resolved?: boolean | undefined;
+  /** How the lead unit was chosen (intake's routing rule), recorded for return-rate tracking. */
+  routingRule?: string | undefined;
 }
 
 const NEEDS_REASON: ReadonlySet<CaseAction> = new Set(['reject', 'void', 'return', 'check_fail', 'postpone_request', 'postpone_deny', 'suspend', 'escalate']);
@@ -83,16 +87,24 @@ export class CaseService {
 
   // ---------------------------------------------------------------- create
 
-  async report(p: Principal, input: NewCase, idempotencyKey?: string): Promise<{ view: CaseView; replayed: boolean }> {
+  async report(
+    p: Principal,
+    input: NewCase,
+    idempotencyKey?: string,
+    extras: { repeatOf?: string | null; intake?: Record<string, unknown> } = {},
+  ): Promise<{ view: CaseView; replayed: boolean }> {
     if (idempotencyKey) {
       const existing = await repo.idempotentCase(this.store.db, p.userId, idempotencyKey);
       if (existing) return { view: await this.get(p, existing), replayed: true };
     }
-    if (!validLngLat(input.location.lng, input.location.lat)) {
+    if (input.location && !validLngLat(input.location.lng, input.location.lat)) {
       throw new DomainError('VALIDATION_FAILED', 'location: lng must be in [-180, 180] and lat in [-90, 90]');
     }
-    const crs = input.location.crs ?? 'gcj02';
-    const [lng, lat] = toStored(input.location.lng, input.location.lat, crs);
+    if (!input.location && !input.address?.trim()) {
+      throw new DomainError('VALIDATION_FAILED', 'location: give a point, or at least an address a person can place');
+    }
+    const crs = input.location?.crs ?? 'gcj02';
+    const point = input.location ? toStored(input.location.lng, input.location.lat, crs) : null;
     const category = input.category ? await this.taxonomy.require(p.districtId, input.category) : undefined;
     const photos = await this.files.requireOwned(p.districtId, input.photos ?? []);
     const [dir, dc, district] = await Promise.all([
@@ -101,7 +113,7 @@ export class CaseService {
       this.org.districtById(p.districtId),
     ]);
     const now = this.clock.now();
-    const loc = dir.locate(lng, lat);
+    const loc = point ? dir.locate(point[0], point[1]) : { streetId: null, communityId: null, gridId: null, socialGridId: null, outsideJurisdiction: false };
     const urgency = input.urgency ?? category?.defaultUrgency ?? 'normal';
     const stage = startStage(dc, urgency, 'accept', this.taxonomy.limitsFor(category, urgency, dc.defaultLimits), now);
     const day = new Date(now + 8 * 3600_000).toISOString().slice(0, 10).replaceAll('-', '');
@@ -112,8 +124,8 @@ export class CaseService {
       number: `${district?.case_prefix ?? 'C'}${day}${String(serial).padStart(5, '0')}`,
       channel: input.channel,
       description: input.description,
-      lng,
-      lat,
+      lng: point?.[0] ?? null,
+      lat: point?.[1] ?? null,
       address: input.address ?? null,
       category_kind: category?.kind ?? null,
       category_code: category?.code ?? null,
@@ -152,6 +164,8 @@ export class CaseService {
       created_at: now,
       updated_at: now,
       closed_at: null,
+      cell: point ? cellOf(point[0], point[1]).key : null,
+      repeat_of: extras.repeatOf ?? null,
     };
     try {
       await this.store.db.transaction().execute(async (trx) => {
@@ -161,9 +175,11 @@ export class CaseService {
           this.event(row, 1, 'report', null, 'REPORTED', p, now, null, {
             channel: row.channel,
             category: category ? { kind: category.kind, code: category.code } : null,
-            location: { lng, lat },
+            location: point ? { lng: point[0], lat: point[1] } : null,
             ...(crs !== 'gcj02' ? { reportedLocation: input.location } : {}),
             outsideJurisdiction: loc.outsideJurisdiction,
+            ...(extras.repeatOf ? { repeatOf: extras.repeatOf } : {}),
+            ...(extras.intake ? { intake: extras.intake } : {}),
           }),
         ]);
         await repo.insertTimers(trx, this.timers(row, now));
@@ -362,7 +378,7 @@ export class CaseService {
         const kind = dir.unit(lead)?.kind;
         return {
           patch: { lead_unit_id: lead },
-          payload: { leadUnitId: lead, cohandlerUnitIds: co, mode: kind === 'department' ? 'sideways' : 'down' },
+          payload: { leadUnitId: lead, cohandlerUnitIds: co, mode: kind === 'department' ? 'sideways' : 'down', routingRule: input.routingRule ?? 'manual' },
           assign: { lead, cohandlers: co },
         };
       }

@@ -38,7 +38,8 @@ export function caseView(c: CaseRow, units: CaseUnitRow[], o: CaseViewOptions) {
     version: c.version,
     channel: c.channel,
     description: c.description,
-    location: { lng: c.lng, lat: c.lat },
+    location: c.lng !== null && c.lat !== null ? { lng: c.lng, lat: c.lat } : null,
+    repeatOf: c.repeat_of,
     address: c.address,
     category:
       c.category_kind && c.category_code

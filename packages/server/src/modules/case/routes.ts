@@ -13,16 +13,22 @@ const Photos = z.array(Id).max(20);
 export const CreateCase = z.object({
   channel: z.enum(CHANNELS),
   description: z.string().trim().min(1, 'describe the problem').max(4000),
-  location: z.object({
-    lng: z.number().min(-180).max(180),
-    lat: z.number().min(-90).max(90),
-    crs: z.enum(['gcj02', 'wgs84']).default('gcj02').describe('datum of lng/lat: GCJ-02 (Chinese map apps, the default) or WGS-84 (GPS); stored as GCJ-02'),
-  }),
+  location: z
+    .object({
+      lng: z.number().min(-180).max(180),
+      lat: z.number().min(-90).max(90),
+      crs: z.enum(['gcj02', 'wgs84']).default('gcj02').describe('datum of lng/lat: GCJ-02 (Chinese map apps, the default) or WGS-84 (GPS); stored as GCJ-02'),
+    })
+    .optional()
+    .describe('omit only when an address is given: the gazetteer places it, or a person does'),
   address: z.string().max(500).optional(),
   category: CategoryRef.optional(),
   urgency: z.enum(URGENCIES).optional(),
   reporter: z.object({ name: z.string().max(100).optional(), phone: z.string().regex(/^[0-9+\-() ]{3,30}$/, 'a phone number').optional() }).optional(),
   photos: Photos.optional(),
+}).refine((b) => b.location !== undefined || !!b.address?.trim(), {
+  path: ['location'],
+  message: 'give a point, or at least an address that the gazetteer or a person can place',
 });
 
 export const ActionBody = z.object({
@@ -83,7 +89,7 @@ export function caseRoutes(app: FastifyInstance, s: Services): void {
     successStatus: 201,
     handler: async ({ body, principal, req, reply }) => {
       const key = req.headers['idempotency-key'];
-      const { view, replayed } = await s.cases.report(principal, body, typeof key === 'string' && key ? key : undefined);
+      const { view, replayed } = await s.intake.report(principal, body, typeof key === 'string' && key ? key : undefined);
       if (replayed) reply.header('idempotent-replayed', 'true');
       return view;
     },
@@ -122,6 +128,26 @@ export function caseRoutes(app: FastifyInstance, s: Services): void {
     tags: ['cases'],
     params: IdParams,
     handler: async ({ params, principal }) => s.cases.get(principal, params.id),
+  });
+
+  route(app, {
+    method: 'GET',
+    url: '/api/v1/cases/:id/intake',
+    permission: 'case.read',
+    summary: 'What intake decided when the case was reported: location, category suggestions, duplicates, repeat, routing',
+    tags: ['cases', 'intake'],
+    params: IdParams,
+    handler: async ({ params, principal }) => ({ intake: await s.intake.decisions(principal, params.id) }),
+  });
+
+  route(app, {
+    method: 'GET',
+    url: '/api/v1/intake/routing-stats',
+    permission: 'taxonomy.read',
+    summary: 'Dispatches per routing rule and lead unit with their return rate, so a bad rule shows up',
+    tags: ['intake'],
+    query: z.object({ days: z.coerce.number().int().min(1).max(3650).default(90) }),
+    handler: async ({ principal, query }) => ({ items: await s.intake.routingStats(principal, s.clock.now() - query.days * 86400_000) }),
   });
 
   route(app, {

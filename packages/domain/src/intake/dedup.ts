@@ -1,0 +1,93 @@
+/**
+ * Duplicate scoring (重复件识别): how likely a new report describes the same problem as an open
+ * case nearby. The score blends distance, time, category and text; every part is returned so the
+ * decision can be recorded and explained.
+ */
+import { bigrams, dice } from '../text/similarity.ts';
+
+export interface DedupSubject {
+  lng: number;
+  lat: number;
+  at: number;
+  category: { kind: string; code: string } | null;
+  text: string;
+}
+
+export interface DedupParams {
+  radiusM: number;
+  windowMs: number;
+  /** At or above: merge automatically. */
+  autoThreshold: number;
+  /** At or above (and below auto): show the operator side by side. */
+  reviewThreshold: number;
+}
+
+export const DEFAULT_DEDUP: DedupParams = { radiusM: 100, windowMs: 72 * 3600_000, autoThreshold: 0.8, reviewThreshold: 0.5 };
+
+/** Weights sum to 1; text matters most because two problems on one corner share everything else. */
+const W = { distance: 0.25, time: 0.1, category: 0.25, text: 0.4 };
+
+export interface DedupScore {
+  score: number;
+  distanceM: number;
+  parts: { distance: number; time: number; category: number; text: number };
+}
+
+export function haversineM(lng1: number, lat1: number, lng2: number, lat2: number): number {
+  const r = Math.PI / 180;
+  const dLat = (lat2 - lat1) * r;
+  const dLng = (lng2 - lng1) * r;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * r) * Math.cos(lat2 * r) * Math.sin(dLng / 2) ** 2;
+  return 2 * 6_371_008.8 * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+
+/** Same code 1, same major class 0.6 (related), one side unknown 0.5, otherwise 0. */
+export function categoryAffinity(a: DedupSubject['category'], b: DedupSubject['category']): number {
+  if (!a || !b) return 0.5;
+  if (a.code === b.code) return 1;
+  return a.code.slice(0, 2) === b.code.slice(0, 2) ? 0.6 : 0;
+}
+
+export function scoreDuplicate(n: DedupSubject, c: DedupSubject, p: DedupParams, textGrams?: Set<string>): DedupScore {
+  const distanceM = haversineM(n.lng, n.lat, c.lng, c.lat);
+  const parts = {
+    distance: Math.max(0, 1 - distanceM / p.radiusM),
+    time: Math.max(0, 1 - Math.abs(n.at - c.at) / p.windowMs),
+    category: categoryAffinity(n.category, c.category),
+    text: dice(textGrams ?? bigrams(n.text), bigrams(c.text)),
+  };
+  const inRange = distanceM <= p.radiusM && Math.abs(n.at - c.at) <= p.windowMs && parts.category > 0;
+  const score = inRange ? W.distance * parts.distance + W.time * parts.time + W.category * parts.category + W.text * parts.text : 0;
+  return { score: Math.round(score * 1000) / 1000, distanceM: Math.round(distanceM), parts };
+}
+
+export type DedupVerdict = 'auto_merge' | 'review' | 'distinct';
+
+export function verdict(score: number, p: DedupParams): DedupVerdict {
+  if (score >= p.autoThreshold) return 'auto_merge';
+  if (score >= p.reviewThreshold) return 'review';
+  return 'distinct';
+}
+
+/** Cell key of a ~cellM square lattice, so candidate search is a lookup of nine cells. */
+export function cellOf(lng: number, lat: number, cellM = 250): { x: number; y: number; key: number } {
+  const x = Math.floor((lng * 111_320 * Math.cos((30 * Math.PI) / 180)) / cellM);
+  const y = Math.floor((lat * 110_574) / cellM);
+  return { x, y, key: cellKey(x, y) };
+}
+
+export function cellKey(x: number, y: number): number {
+  // x and y stay well inside ±2^20 for any point on Earth at 250 m cells, so the key is exact.
+  return (x + 1_048_576) * 2_097_152 + (y + 1_048_576);
+}
+
+export function neighbourKeys(lng: number, lat: number, radiusM: number, cellM = 250): number[] {
+  const { x, y } = cellOf(lng, lat, cellM);
+  // Cells are cellM wide at 30° latitude; elsewhere an x-step covers cos(lat)/cos(30°) of that.
+  const xStepM = (cellM * Math.cos((lat * Math.PI) / 180)) / Math.cos((30 * Math.PI) / 180);
+  const rx = Math.max(1, Math.ceil(radiusM / xStepM));
+  const ry = Math.max(1, Math.ceil(radiusM / cellM));
+  const keys: number[] = [];
+  for (let dx = -rx; dx <= rx; dx++) for (let dy = -ry; dy <= ry; dy++) keys.push(cellKey(x + dx, y + dy));
+  return keys;
+}
