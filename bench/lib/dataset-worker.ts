@@ -17,6 +17,7 @@
  * - lead unit (and a case_units row) from dispatch on: 55 % a department, 45 % the street itself
  *   (属地); 8 % also have a co-handling department.
  */
+import { cellOf } from '@onegrid/domain/intake/dedup';
 import type { CaseState } from '@onegrid/domain/case/lifecycle';
 import { stageOf } from '@onegrid/domain/case/sla';
 import { sql, type Transaction } from 'kysely';
@@ -218,6 +219,8 @@ async function generate(spec: DatasetSpec): Promise<DatasetMeta> {
         created_at: created,
         updated_at: Math.max(created, Math.min(now, Math.round(lastChange))),
         closed_at: closed ? Math.min(now, Math.round(lastChange)) : null,
+        cell: cellOf(p.lng, p.lat).key,
+        repeat_of: null,
       };
       previousId = id;
       return { c, units };
@@ -256,6 +259,15 @@ async function generate(spec: DatasetSpec): Promise<DatasetMeta> {
       process.stdout.write('  analyzing (PostgreSQL)\n');
       await sql.raw('vacuum analyze').execute(db);
     }
+    // Counted here, once, so the measuring process never runs a million-row aggregate itself.
+    const counts = await db
+      .selectFrom('cases')
+      .select(['category_kind', 'category_code', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('category_code', 'is not', null)
+      .groupBy(['category_kind', 'category_code'])
+      .orderBy('n', 'desc')
+      .execute();
+    const categoryCount = (c: (typeof counts)[number]) => ({ kind: c.category_kind as string, code: c.category_code as string, cases: Number(c.n) });
     const meta: DatasetMeta = {
       version: DATASET_VERSION,
       cases: spec.cases,
@@ -264,6 +276,13 @@ async function generate(spec: DatasetSpec): Promise<DatasetMeta> {
       generatedAt: new Date().toISOString(),
       generationSeconds: Math.round((performance.now() - started) / 1000),
       now,
+      categories: {
+        top: counts.slice(0, 3).map(categoryCount),
+        rare: counts
+          .filter((c) => Number(c.n) >= 20)
+          .slice(-3)
+          .map(categoryCount),
+      },
     };
     await writeMeta(bs.store, meta);
     return meta;

@@ -12,7 +12,7 @@ import type { Store } from '../../packages/server/src/db/store.ts';
 import { dropPgDatabase, type StoreKind } from './stores.ts';
 
 /** Bumped whenever the generator changes what it writes, so an old data set is rebuilt. */
-export const DATASET_VERSION = 3;
+export const DATASET_VERSION = 4;
 export const DEFAULT_SQLITE_FILE = '/tmp/onegrid-bench-1m.sqlite';
 export const PG_DATABASE = 'onegrid_bench_1m';
 
@@ -33,6 +33,14 @@ export interface DatasetMeta {
   generationSeconds: number;
   /** The "now" the states and deadlines were generated against. */
   now: number;
+  /** The three most and three least used categories (of those with ≥ 20 cases), for the filters. */
+  categories: { top: CategoryCount[]; rare: CategoryCount[] };
+}
+
+export interface CategoryCount {
+  kind: string;
+  code: string;
+  cases: number;
 }
 
 /** The data set's description, or null when the store has none (or an incomplete one). */

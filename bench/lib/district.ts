@@ -11,9 +11,16 @@ import { DEMO_DISTRICT_CODE, seedDemo } from '../../packages/server/src/modules/
 import { loadConfig } from '../../packages/server/src/config.ts';
 import type { Store } from '../../packages/server/src/db/store.ts';
 import { createServices, type Services } from '../../packages/server/src/services.ts';
-import { rng } from './random.ts';
+import { rng, weighted } from './random.ts';
 
 export const BENCH_PASSWORD = 'bench-password-1';
+
+export interface Box {
+  minLng: number;
+  minLat: number;
+  maxLng: number;
+  maxLat: number;
+}
 
 export interface Area {
   id: string;
@@ -31,8 +38,8 @@ export interface BenchDistrict {
   departments: Area[];
   /** Active categories, catalogue order. */
   categories: Array<{ kind: 'component' | 'matter'; code: string; name: string }>;
-  /** Bounding box of the towns/streets, for sampling points. */
-  box: { minLng: number; minLat: number; maxLng: number; maxLat: number };
+  /** Bounding box of each town/street, by unit id, for sampling points inside it. */
+  boxes: Map<string, Box>;
   /** Signs a demo user in (usernames as seeded: intake, dispatcher, h-<street code> …). */
   login(username: string): Promise<string>;
 }
@@ -66,12 +73,14 @@ async function attach(s: Services): Promise<BenchDistrict> {
   const categories = (await s.taxonomy.list(d.id, {})).filter((c) => c.active).map((c) => ({ kind: c.kind, code: c.code, name: c.name }));
   const geoms = await s.store.db
     .selectFrom('units')
-    .select('geometry')
+    .select(['id', 'geometry'])
     .where('district_id', '=', d.id)
     .where('kind', 'in', ['street', 'town'])
     .execute();
-  const box = { minLng: Infinity, minLat: Infinity, maxLng: -Infinity, maxLat: -Infinity };
+  const boxes = new Map<string, Box>();
   for (const g of geoms) {
+    const box = { minLng: Infinity, minLat: Infinity, maxLng: -Infinity, maxLat: -Infinity };
+    boxes.set(g.id, box);
     const walk = (v: unknown): void => {
       if (Array.isArray(v) && typeof v[0] === 'number') {
         const [lng, lat] = v as [number, number];
@@ -91,7 +100,7 @@ async function attach(s: Services): Promise<BenchDistrict> {
     streets,
     departments,
     categories,
-    box,
+    boxes,
     async login(username) {
       try {
         return (await s.auth.login(username, BENCH_PASSWORD)).token;
@@ -113,26 +122,50 @@ export interface Placed {
 }
 
 /**
- * Distinct points inside the district, each with the areas it lies in. Rejection sampling
- * over the bounding box, weighted so the nine urban streets get four times the cases per km²
- * of the three rural towns, as a real 12345 / patrol load does.
+ * Each town/street's share of reported cases. Case volume follows population and commerce,
+ * not area: the commercial centre (观音桥) reports most, the forest-park street (铁山坪) and
+ * the rural towns little, though they cover most of the map. Rough, illustrative figures.
+ */
+const STREET_SHARE: Record<string, number> = {
+  '500105006': 16, // 观音桥
+  '500105004': 10, // 大石坝
+  '500105007': 10, // 五里店
+  '500105001': 9, // 华新街
+  '500105003': 9, // 石马河
+  '500105005': 9, // 寸滩
+  '500105008': 7, // 郭家沱
+  '500105002': 6, // 江北城
+  '500105100': 8, // 鱼嘴镇
+  '500105101': 6, // 复盛镇
+  '500105009': 4, // 铁山坪
+  '500105102': 3, // 五宝镇
+};
+
+/**
+ * Distinct points inside the district, each with the areas it lies in: a town/street is
+ * drawn by its share of cases, then a point by rejection sampling over its bounding box.
  */
 export function placePoints(t: BenchDistrict, n: number, seed: number): Placed[] {
   const next = rng(seed);
-  const weight = new Map(t.streets.map((st) => [st.id, st.kind === 'town' ? 0.25 : 1]));
+  const street = weighted(t.streets.map((st) => [st, STREET_SHARE[st.code] ?? 5] as const));
   const out: Placed[] = [];
   const seen = new Set<string>();
-  const { minLng, minLat, maxLng, maxLat } = t.box;
   while (out.length < n) {
-    // Six decimals (~0.1 m) is what a phone or patrol device reports.
-    const lng = Math.round((minLng + next() * (maxLng - minLng)) * 1e6) / 1e6;
-    const lat = Math.round((minLat + next() * (maxLat - minLat)) * 1e6) / 1e6;
-    const loc = t.dir.locate(lng, lat);
-    if (!loc.streetId || next() > (weight.get(loc.streetId) ?? 0)) continue;
-    const k = `${lng},${lat}`;
-    if (seen.has(k)) continue;
-    seen.add(k);
-    out.push({ lng, lat, streetId: loc.streetId, communityId: loc.communityId, gridId: loc.gridId, socialGridId: loc.socialGridId });
+    const st = street(next());
+    const b = t.boxes.get(st.id);
+    if (!b) throw new Error(`no geometry for ${st.name}`);
+    for (let tries = 0; tries < 1000; tries++) {
+      // Six decimals (~0.1 m) is what a phone or patrol device reports.
+      const lng = Math.round((b.minLng + next() * (b.maxLng - b.minLng)) * 1e6) / 1e6;
+      const lat = Math.round((b.minLat + next() * (b.maxLat - b.minLat)) * 1e6) / 1e6;
+      const loc = t.dir.locate(lng, lat);
+      if (loc.streetId !== st.id) continue;
+      const k = `${lng},${lat}`;
+      if (seen.has(k)) continue;
+      seen.add(k);
+      out.push({ lng, lat, streetId: st.id, communityId: loc.communityId, gridId: loc.gridId, socialGridId: loc.socialGridId });
+      break;
+    }
   }
   return out;
 }

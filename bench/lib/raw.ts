@@ -86,6 +86,8 @@ export function caseSizedRow(districtId: string, userId: string, i: number, tag:
     created_at: now,
     updated_at: now,
     closed_at: null,
+    cell: null,
+    repeat_of: null,
   };
 }
 
