@@ -10,6 +10,8 @@ import { authRoutes } from './modules/auth/routes.ts';
 import { caseRoutes } from './modules/case/routes.ts';
 import { streamRoutes } from './modules/case/stream-routes.ts';
 import { fileRoutes } from './modules/files/routes.ts';
+import { gazetteerRoutes } from './modules/intake/gazetteer-routes.ts';
+import { intakeRoutes } from './modules/intake/routes.ts';
 import { notifyRoutes } from './modules/notify/routes.ts';
 import { opsRoutes } from './modules/ops/routes.ts';
 import { orgRoutes } from './modules/org/routes.ts';
@@ -53,6 +55,8 @@ export async function buildApp(s: Services, opts: { logger?: boolean | object } 
   fileRoutes(app, s);
   notifyRoutes(app, s);
   opsRoutes(app, s);
+  intakeRoutes(app, s);
+  gazetteerRoutes(app, s);
 
   route(app, {
     method: 'GET',

@@ -19,6 +19,8 @@ import { CalendarService } from './modules/sla/calendar-service.ts';
 import { TimerWorker } from './modules/sla/timer-worker.ts';
 import { TaxonomyService } from './modules/taxonomy/taxonomy-service.ts';
 import { IntakeService } from './modules/intake/intake-service.ts';
+import { ClassifierService } from './modules/intake/classifier-service.ts';
+import { GazetteerService } from './modules/intake/gazetteer-service.ts';
 import pino, { type Logger } from 'pino';
 
 export interface Services {
@@ -33,6 +35,8 @@ export interface Services {
   files: FileService;
   cases: CaseService;
   intake: IntakeService;
+  classifier: ClassifierService;
+  gazetteer: GazetteerService;
   log: Logger;
   notify: NotifyService;
   timers: TimerWorker;
@@ -53,7 +57,9 @@ export async function createServices(config: Config, opts: { store?: Store; cloc
   const files = new FileService(store, clock, path.join(config.dataDir, 'files'));
   const cases = new CaseService(store, clock, org, taxonomy, calendars, auth, files);
   const log = opts.log ?? pino({ level: config.logLevel });
-  const intake = new IntakeService(store, clock, org, taxonomy, cases, auth, log);
+  const classifier = new ClassifierService(store, clock, taxonomy);
+  const gazetteer = new GazetteerService(store, clock, org);
+  const intake = new IntakeService(store, clock, org, taxonomy, cases, auth, log, classifier, gazetteer);
   return {
     config,
     store,
@@ -66,6 +72,8 @@ export async function createServices(config: Config, opts: { store?: Store; cloc
     files,
     cases,
     intake,
+    classifier,
+    gazetteer,
     log,
     notify: new NotifyService(store, clock),
     timers: new TimerWorker(store, clock),

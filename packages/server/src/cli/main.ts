@@ -1,12 +1,15 @@
 /** The `onegrid` command line. Each command is a thin shell over the same services as the API. */
 import fs from 'node:fs';
+import path from 'node:path';
 import { isRole, type Role } from '@onegrid/domain/access/roles';
+import { isDomainError } from '@onegrid/domain/errors';
 import cliProgress from 'cli-progress';
 import { Command } from 'commander';
 import { loadConfig } from '../config.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { openStore } from '../db/store.ts';
 import { DEMO_DISTRICT_CODE, seedDemo } from '../modules/demo/seed-demo.ts';
+import type { GazetteerProblem } from '../modules/intake/gazetteer-service.ts';
 import { dataFile } from '../platform/paths.ts';
 import type { DefaultsFile } from '../modules/taxonomy/catalogue.ts';
 import { CliError, districtId, fail, withServices } from './context.ts';
@@ -117,6 +120,49 @@ imp
     }).catch(fail),
   );
 
+imp
+  .command('gazetteer <file>')
+  .description('import gazetteer entries (roads, door plates, POIs, areas) from CSV with the header kind,name,aliases,road,number,lng,lat (aliases "|"-separated, GCJ-02) or from GeoJSON points; any bad row imports nothing')
+  .option('--district <code>', 'district code (needed when the database has several)')
+  .option('--replace', "swap the district's whole gazetteer instead of adding to it")
+  .action((file: string, o: { district?: string; replace?: boolean }) =>
+    withServices(async (s) => {
+      let content: string;
+      try {
+        content = fs.readFileSync(file, 'utf8');
+      } catch (e) {
+        throw new CliError(`${file}: not readable (${(e as Error).message})`);
+      }
+      const id = await districtId(s, o.district);
+      const bar = new cliProgress.SingleBar({ format: 'importing gazetteer [{bar}] {value}/{total}', clearOnComplete: false }, cliProgress.Presets.shades_classic);
+      let started = false;
+      try {
+        const r = await s.gazetteer.importFile(
+          id,
+          content,
+          (done, total) => {
+            if (!started) {
+              bar.start(total, 0);
+              started = true;
+            }
+            bar.update(done);
+          },
+          { replace: o.replace === true, source: path.basename(file) },
+        );
+        if (started) bar.stop();
+        process.stdout.write(`imported ${r.imported} gazetteer entries${r.replaced ? ` (replaced ${r.replaced})` : ''}\n`);
+      } catch (e) {
+        if (started) bar.stop();
+        if (!isDomainError(e) || e.code !== 'IMPORT_INVALID') throw e;
+        // Rows are reported by CSV line (or GeoJSON feature), which the shared handler does not know.
+        const problems = (e.details?.problems ?? []) as GazetteerProblem[];
+        const lines = problems.slice(0, 200).map((p) => `  ${p.line !== undefined ? `line ${p.line}` : `feature ${p.index}`}: ${p.reason}`);
+        if (problems.length > 200) lines.push(`  … and ${problems.length - 200} more`);
+        throw new CliError([`IMPORT_INVALID: ${e.message}`, ...lines].join('\n'));
+      }
+    }).catch(fail),
+  );
+
 program
   .command('users:create')
   .description('create a user')
@@ -137,6 +183,28 @@ program
       if (!unit) throw new CliError(`no unit with code ${o.unit}`);
       await s.auth.createUsers(id, [{ username: o.username, password: o.password, displayName: o.name ?? o.username, roles: roles as Role[], unitId: unit.id }]);
       process.stdout.write(`user ${o.username} created in ${unit.name}\n`);
+    }).catch(fail),
+  );
+
+program
+  .command('train')
+  .description("retrain the category classifier from the shipped corpus and the district's confirmed cases; the new model becomes active")
+  .option('--district <code>', 'district code (needed when the database has several)')
+  .action((o: { district?: string }) =>
+    withServices(async (s) => {
+      const id = await districtId(s, o.district);
+      const m = await s.classifier.retrain(id);
+      const h = m.metrics.heldOut;
+      const pct = (v: number) => `${(v * 100).toFixed(1)} %`;
+      const name = async (label: string) => {
+        const [kind, code] = label.split(':');
+        return `${code} ${(kind && code && (await s.taxonomy.find(id, kind, code))?.name) || ''}`.trim();
+      };
+      process.stdout.write(`model ${m.version} (active)\n`);
+      process.stdout.write(`  trained on ${m.examples} examples (${m.metrics.corpusExamples} corpus lines, ${m.metrics.confirmedCases} confirmed cases), ${m.metrics.labels} categories, ${m.metrics.features} features, ${m.metrics.trainMs} ms\n`);
+      process.stdout.write(`  held-out (n=${h.n}): top-1 ${pct(h.top1)}, top-3 ${pct(h.top3)}, mean confidence ${pct(h.meanConfidence)}, ECE ${h.ece.toFixed(3)}\n`);
+      process.stdout.write('  worst confusions (actual → predicted: count):\n');
+      for (const c of m.metrics.confusion.slice(0, 10)) process.stdout.write(`    ${await name(c.actual)} → ${await name(c.predicted)}: ${c.count}\n`);
     }).catch(fail),
   );
 

@@ -30,6 +30,11 @@ export async function start(opts: { demo?: boolean; port?: number; host?: string
   }
   if (!config.demo) await refuseDefaultPasswords(s);
 
+  if (config.role !== 'worker') {
+    const t0 = Date.now();
+    await s.classifier.warm();
+    log.info({ ms: Date.now() - t0 }, 'category classifier ready');
+  }
   const worker = config.role !== 'api' ? new Worker(s, log) : null;
   const app = config.role !== 'worker' ? await buildApp(s, { logger: { level: config.logLevel === 'info' ? 'warn' : config.logLevel } }) : null;
   if (app) await app.listen({ port: config.port, host: config.host });

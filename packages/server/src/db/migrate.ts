@@ -1,10 +1,14 @@
 import { type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as m0001 from './migrations/0001_initial.ts';
+import * as m0002 from './migrations/0002_classifier_models.ts';
+import * as m0003 from './migrations/0003_gazetteer.ts';
 import * as m0004 from './migrations/0004_intake.ts';
 import type { Store } from './store.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': m0001,
+  '0002_classifier_models': m0002,
+  '0003_gazetteer': m0003,
   '0004_intake': m0004,
 };
 

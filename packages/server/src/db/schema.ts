@@ -249,6 +249,39 @@ export interface WebhookDeliveryRow {
   last_error: string | null;
 }
 
+export interface ClassifierModelRow {
+  id: string;
+  district_id: string;
+  version: string;
+  created_at: number;
+  /** Examples the model was trained on. */
+  examples: number;
+  /** JSON: held-out evaluation, training time, label and feature counts. */
+  metrics: string;
+  /** JSON: the model as @onegrid/domain/text/classifier serialises it. */
+  model: string;
+  active: number;
+}
+
+export interface GazetteerEntryRow {
+  id: string;
+  district_id: string;
+  kind: 'road' | 'door' | 'poi' | 'area';
+  name: string;
+  /** JSON array of strings. */
+  aliases: string;
+  road: string | null;
+  /** Door number, canonical "12" or "12-1". */
+  number: string | null;
+  /** GCJ-02. */
+  lng: number;
+  lat: number;
+  /** The town/street the point lay in when imported (informational; geocoding locates afresh). */
+  unit_id: string | null;
+  source: string;
+  created_at: number;
+}
+
 export interface DB {
   districts: DistrictRow;
   units: UnitRow;
@@ -268,4 +301,6 @@ export interface DB {
   notifications: NotificationRow;
   webhooks: WebhookRow;
   webhook_deliveries: WebhookDeliveryRow;
+  classifier_models: ClassifierModelRow;
+  gazetteer_entries: GazetteerEntryRow;
 }

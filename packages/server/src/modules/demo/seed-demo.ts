@@ -36,7 +36,8 @@ export async function seedDemo(s: Services, opts: { password: string; onStep?: (
     name: '江北区',
     casePrefix: 'JB',
     demo: true,
-    settings: { workingHours: [[510, 720], [840, 1050]], warnRatio: 0.8 },
+    // The demo shows 自动派遣: unambiguous reports are merged or dispatched without a person.
+    settings: { workingHours: [[510, 720], [840, 1050]], warnRatio: 0.8, intake: { automation: true } },
   });
   const deps = readJson<Departments>('demo', 'jiangbei', 'departments.json');
   step('geometry');
@@ -103,5 +104,6 @@ export async function seedDemo(s: Services, opts: { password: string; onStep?: (
     ...geo.communities.map((c) => user(`g-${c.code}`, `${c.name.replace(/居民委员会|村民委员会/, '')}网格员`, ['grid_worker', 'handler'], id(c.code))),
   ];
   await s.auth.createUsers(district.id, users, { precomputedHash: hash });
+  await s.gazetteer.importFile(district.id, fs.readFileSync(dataFile('demo', 'jiangbei', 'gazetteer.csv'), 'utf8'), undefined, { source: 'demo' });
   return { districtId: district.id, units: imported, users: users.length, categories, rules: rules.length };
 }
