@@ -18,7 +18,7 @@ import { Args } from './lib/args.ts';
 import { type BenchDistrict, placePoints, seedBenchDistrict } from './lib/district.ts';
 import { type LoadResult, runLoad } from './lib/load.ts';
 import { rateOf, rawUpdates } from './lib/raw.ts';
-import { describeLoad, mb, ms, rate, ratio, Report, round, RssSampler } from './lib/report.ts';
+import { CpuMeter, describeLoad, mb, ms, rate, ratio, Report, round, RssSampler } from './lib/report.ts';
 import { startApp, startBare } from './lib/servers.ts';
 import { openBenchStore, STORE_KINDS } from './lib/stores.ts';
 import type { Principal } from '../packages/server/src/platform/principal.ts';
@@ -83,10 +83,11 @@ export async function run(argv: string[]): Promise<void> {
     const take = (n: number) => pool.splice(0, n);
 
     const app = await startApp(t.s);
-    const phase = async (amount: number, overallRate?: number): Promise<LoadResult & { rssMb: number }> => {
+    const phase = async (amount: number, overallRate?: number): Promise<LoadResult & { rssMb: number; cpuMs: number }> => {
       await ensure(amount);
       const caseIds = take(amount);
       const rss = new RssSampler().start();
+      const cpu = new CpuMeter();
       const r = await runLoad({
         url: app.url,
         connections,
@@ -94,7 +95,7 @@ export async function run(argv: string[]): Promise<void> {
         ...(overallRate ? { overallRate } : {}),
         scenario: { kind: 'action', token, caseIds, action: 'accept', body: { version: 1 } },
       });
-      return { ...r, rssMb: mb(rss.stop()) };
+      return { ...r, rssMb: mb(rss.stop()), cpuMs: cpu.perRequestMs(r.ok + r.non2xx) };
     };
     let max: Awaited<ReturnType<typeof phase>>;
     let half: Awaited<ReturnType<typeof phase>>;
@@ -112,12 +113,14 @@ export async function run(argv: string[]): Promise<void> {
     report.kv('cases created via CaseService.report beforehand', `${rate(made)} at ${creation.map((c) => rate(c)).join(', ')}/s`);
 
     const bare = await startBare(t.s.config.maxBodyBytes);
-    let bareMax: LoadResult;
+    let bareMax: LoadResult & { cpuMs: number };
     try {
       const fakeIds = Array.from({ length: 1000 }, (_, i) => `bare-${i}`);
       const scenario = { kind: 'action' as const, token, caseIds: fakeIds, action: 'accept', body: { version: 1 } };
       await runLoad({ url: bare.url, connections, durationS: 2, scenario });
-      bareMax = await runLoad({ url: bare.url, connections, durationS: duration, scenario });
+      const cpu = new CpuMeter();
+      const r = await runLoad({ url: bare.url, connections, durationS: duration, scenario });
+      bareMax = { ...r, cpuMs: cpu.perRequestMs(r.ok + r.non2xx) };
       report.kv('bare Fastify, same route and body', describeLoad(bareMax));
     } finally {
       await bare.close();
@@ -158,12 +161,13 @@ export async function run(argv: string[]): Promise<void> {
     report.kv('ratio transitions / raw UPDATE (autocommit)', String(ratio(max.throughput, raw.autocommit.perSecond)));
     report.kv('ratio transitions HTTP / in-process service', String(ratio(max.throughput, inProcess.perSecond)));
     report.kv('peak server RSS during accept load', `${Math.max(max.rssMb, half.rssMb)} MB`);
+    report.kv('server CPU per request, accept / bare', `${max.cpuMs.toFixed(2)} ms / ${bareMax.cpuMs.toFixed(2)} ms`);
     report.kv('accept events in the store', `${rate(Number(accepted.n))} (HTTP 2xx + in-process: ${rate(max.ok + half.ok + inProcess.ops)} + warm-up)`);
     const verdict = (ok: boolean) => (ok ? 'meets' : 'MISSES');
     report.kv(`target ≥ ${rate(TARGET)} transitions/s`, `${verdict(max.throughput >= TARGET)} (${rate(max.throughput)}/s, ${round((max.throughput / TARGET) * 100, 0)} % of target)`);
     report.kv(`p99 at half rate (≤ ${TARGET_P99_MS} ms, as for intake)`, `${verdict(half.latency.p99 <= TARGET_P99_MS)} (${ms(half.latency.p99)})`);
 
-    const brief = (r: LoadResult & { rssMb?: number }) => ({
+    const brief = (r: LoadResult & { rssMb?: number; cpuMs?: number }) => ({
       throughput: round(r.throughput, 0),
       p50Ms: round(r.latency.p50, 3),
       p90Ms: round(r.latency.p90, 3),
@@ -174,6 +178,7 @@ export async function run(argv: string[]): Promise<void> {
       errors: r.errors,
       durationS: r.durationS,
       ...(r.rssMb !== undefined ? { peakRssMb: r.rssMb } : {}),
+      ...(r.cpuMs !== undefined ? { serverCpuMsPerRequest: round(r.cpuMs, 3) } : {}),
       ...(r.firstFailure ? { firstFailure: r.firstFailure } : {}),
     });
     report.set('accept', brief(max));

@@ -50,10 +50,17 @@ async function services(store: Store, dataDir: string): Promise<Services> {
   return createServices(config, { store, migrate: false });
 }
 
-/** Seeds the demo district into a migrated, empty store. */
-export async function seedBenchDistrict(store: Store, dataDir: string): Promise<BenchDistrict> {
+/**
+ * Seeds the demo district into a migrated, empty store. Intake automation (automatic merge and
+ * accept/register/dispatch) is set explicitly, off by default as for any district that has not
+ * opted in, so the benches measure the same path whatever the demo's own setting is.
+ */
+export async function seedBenchDistrict(store: Store, dataDir: string, opts: { automation?: boolean } = {}): Promise<BenchDistrict> {
   const s = await services(store, dataDir);
-  await seedDemo(s, { password: BENCH_PASSWORD });
+  const { districtId } = await seedDemo(s, { password: BENCH_PASSWORD });
+  const current = (await s.org.districtById(districtId))?.settings ?? '{}';
+  const intake = (JSON.parse(current) as { intake?: Record<string, unknown> }).intake ?? {};
+  await s.org.updateSettings(districtId, { intake: { ...intake, automation: opts.automation ?? false } });
   return attach(s);
 }
 

@@ -2,6 +2,7 @@
  * Output of the benches: aligned plain-text lines for people, then one `RESULT {json}` line
  * that docs/performance.md is filled from. Also the small statistics both need.
  */
+import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 
 export interface Latency {
@@ -80,12 +81,32 @@ export function machine(): Record<string, unknown> {
   };
 }
 
+/** The code measured: the commit, and how many files differ from it (the tree moves while others work). */
+export function codeVersion(): { commit: string; changedFiles: number } {
+  try {
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    const status = execFileSync('git', ['status', '--porcelain'], { encoding: 'utf8' });
+    return { commit, changedFiles: status.split('\n').filter(Boolean).length };
+  } catch {
+    return { commit: 'unknown', changedFiles: -1 };
+  }
+}
+
+/** Server CPU time (this process, all threads) per request over a phase: steadier than throughput on a shared machine. */
+export class CpuMeter {
+  private readonly start = process.cpuUsage();
+  perRequestMs(requests: number): number {
+    const u = process.cpuUsage(this.start);
+    return requests > 0 ? (u.user + u.system) / 1000 / requests : Number.NaN;
+  }
+}
+
 /** Collects lines as it goes (so a long run shows progress) and the RESULT object. */
 export class Report {
   readonly result: Record<string, unknown>;
 
   constructor(bench: string, meta: Record<string, unknown>) {
-    this.result = { bench, ...meta, machine: machine(), at: new Date().toISOString() };
+    this.result = { bench, ...meta, machine: machine(), code: codeVersion(), at: new Date().toISOString() };
     this.line(`# ${bench}  ${Object.entries(meta)
       .map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
       .join('  ')}`);
@@ -107,13 +128,16 @@ export class Report {
   finish(): void {
     const m = this.result.machine as Record<string, unknown>;
     m.loadavgAtEnd = os.loadavg().map((l) => round(l, 2));
-    this.kv('machine', `${m.cpus} × ${m.cpu}, load ${JSON.stringify(m.loadavgAtStart)} → ${JSON.stringify(m.loadavgAtEnd)}, calibration loop ${m.cpuCalibrationMs} ms (≈90 when idle)`);
+    const code = this.result.code as { commit: string; changedFiles: number };
+    this.kv('code', `commit ${code.commit}${code.changedFiles > 0 ? ` + ${code.changedFiles} changed file(s) in the working tree` : ''}`);
+    this.kv('machine', `${m.cpus} × ${m.cpu}, load ${JSON.stringify(m.loadavgAtStart)} → ${JSON.stringify(m.loadavgAtEnd)}, calibration loop ${m.cpuCalibrationMs} ms (≈70 on a quiet machine)`);
     this.line(`RESULT ${JSON.stringify(this.result)}`);
   }
 }
 
 /** "12,345/s  p50 1.23 ms  p99 4.56 ms" for one load phase. */
-export function describeLoad(r: { throughput: number; latency: Latency; non2xx: number; errors: number; durationS: number }): string {
+export function describeLoad(r: { throughput: number; latency: Latency; non2xx: number; errors: number; durationS: number; cpuMs?: number }): string {
   const bad = r.non2xx + r.errors > 0 ? `  (!) ${r.non2xx} non-2xx, ${r.errors} errors` : '';
-  return `${rate(r.throughput)}/s  p50 ${ms(r.latency.p50)}  p99 ${ms(r.latency.p99)}  over ${r.durationS.toFixed(1)} s${bad}`;
+  const cpu = r.cpuMs !== undefined ? `  server CPU ${r.cpuMs.toFixed(2)} ms/req` : '';
+  return `${rate(r.throughput)}/s  p50 ${ms(r.latency.p50)}  p99 ${ms(r.latency.p99)}  over ${r.durationS.toFixed(1)} s${cpu}${bad}`;
 }

@@ -27,6 +27,8 @@ export interface BenchStore {
   pgUrl?: string;
   /** A temporary data directory for the services (uploaded files), removed by dispose. */
   dataDir: string;
+  /** Migrations this open applied: for a persistent store, a sign its schema moved on since it was filled. */
+  migrated: string[];
   dispose(): Promise<void>;
 }
 
@@ -56,8 +58,17 @@ export async function pgDatabaseExists(database: string): Promise<boolean> {
   return pgAdmin(async (c) => (await c.query('select 1 from pg_database where datname = $1', [database])).rowCount === 1);
 }
 
+/**
+ * Without FORCE first: pg-pool's end() resolves before its sockets have closed, and PostgreSQL
+ * waits (up to 5 s) for such sessions to go; forcing them instead makes the closing clients
+ * emit an error nobody listens to any more. FORCE remains for a session that really lingers.
+ */
 export async function dropPgDatabase(database: string): Promise<void> {
-  await pgAdmin((c) => c.query(`drop database if exists "${database}" with (force)`));
+  try {
+    await pgAdmin((c) => c.query(`drop database if exists "${database}"`));
+  } catch {
+    await pgAdmin((c) => c.query(`drop database if exists "${database}" with (force)`));
+  }
 }
 
 /**
@@ -79,8 +90,8 @@ export async function openBenchStore(
       await store.close();
       removeDataDir();
     };
-    await migrateOrDispose(store, dispose);
-    return { kind, store, where: `sqlite file ${file} (WAL, synchronous=NORMAL)`, sqliteFile: file, dataDir, dispose };
+    const migrated = await migrateOrDispose(store, dispose);
+    return { kind, store, where: `sqlite file ${file} (WAL, synchronous=NORMAL)`, sqliteFile: file, dataDir, migrated, dispose };
   }
   const database = opts.persistent?.pgDatabase ?? `onegrid_bench_${randomBytes(4).toString('hex')}`;
   if (!(await pgDatabaseExists(database))) await pgAdmin((c) => c.query(`create database "${database}"`));
@@ -91,14 +102,14 @@ export async function openBenchStore(
     if (!opts.persistent) await dropPgDatabase(database);
     removeDataDir();
   };
-  await migrateOrDispose(store, dispose);
+  const migrated = await migrateOrDispose(store, dispose);
   const u = new URL(url);
-  return { kind, store, where: `postgresql ${u.host}${u.pathname} (pool ${opts.poolSize ?? 10})`, pgUrl: url, dataDir, dispose };
+  return { kind, store, where: `postgresql ${u.host}${u.pathname} (pool ${opts.poolSize ?? 10})`, pgUrl: url, dataDir, migrated, dispose };
 }
 
-async function migrateOrDispose(store: Store, dispose: () => Promise<void>): Promise<void> {
+async function migrateOrDispose(store: Store, dispose: () => Promise<void>): Promise<string[]> {
   try {
-    await migrateToLatest(store);
+    return await migrateToLatest(store);
   } catch (e) {
     await dispose();
     throw e;

@@ -88,7 +88,7 @@ export async function simulate(o: Opts): Promise<void> {
   const communities = units.filter((u) => u.kind === 'community' || u.kind === 'village');
   const shapes = await Promise.all(communities.map(async (c) => ({ c, g: (await call('intake', 'GET', `/api/v1/units/${c.id}`)).geometry as AreaGeometry })));
 
-  const stats = { created: 0, closed: 0, errors: 0, rejected: 0, returned: 0, reworked: 0 };
+  const stats = { created: 0, autoDispatched: 0, merged: 0, closed: 0, errors: 0, rejected: 0, returned: 0, reworked: 0 };
   const later = (seconds: number, fn: () => Promise<void>) =>
     setTimeout(() => {
       fn().catch((e: Error & { status?: number }) => {
@@ -126,6 +126,17 @@ export async function simulate(o: Opts): Promise<void> {
       ...(reporter ? { reporter } : {}),
     });
     stats.created++;
+    // Intake automation may already have merged or dispatched it.
+    if (c.state === 'MERGED') {
+      stats.merged++;
+      return;
+    }
+    if (c.state === 'DISPATCHED') {
+      stats.autoDispatched++;
+      const lead = c.leadUnit.id as string;
+      later(delay(2, 15), () => handle(lead));
+      return;
+    }
     later(delay(1, 6), async () => {
       if (rnd() < 0.03) {
         await act('intake', c, 'reject', { reason: '不属于城市管理范围' });
