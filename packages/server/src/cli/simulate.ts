@@ -126,29 +126,6 @@ export async function simulate(o: Opts): Promise<void> {
       ...(reporter ? { reporter } : {}),
     });
     stats.created++;
-    // Intake automation may already have merged or dispatched it.
-    if (c.state === 'MERGED') {
-      stats.merged++;
-      return;
-    }
-    if (c.state === 'DISPATCHED') {
-      stats.autoDispatched++;
-      const lead = c.leadUnit.id as string;
-      later(delay(2, 15), () => handle(lead));
-      return;
-    }
-    later(delay(1, 6), async () => {
-      if (rnd() < 0.03) {
-        await act('intake', c, 'reject', { reason: '不属于城市管理范围' });
-        stats.rejected++;
-        return;
-      }
-      c = await act('intake', c, 'accept');
-      later(delay(1, 6), async () => {
-        c = await act('shift_leader', c, 'register', c.category ? {} : { category: { kind: 'matter', code: cat.code } });
-        later(delay(1, 8), () => dispatch());
-      });
-    });
     const dispatch = async () => {
       const resp = cat.responsible && cat.responsible !== 'street' ? byCode.get(cat.responsible)?.id : undefined;
       const lead = (resp ?? c.area?.street?.id) as string | undefined;
@@ -200,6 +177,30 @@ export async function simulate(o: Opts): Promise<void> {
         }
       });
     };
+
+    // Intake automation may already have merged or dispatched it.
+    if (c.state === 'MERGED') {
+      stats.merged++;
+      return;
+    }
+    if (c.state === 'DISPATCHED') {
+      stats.autoDispatched++;
+      const lead = c.leadUnit.id as string;
+      later(delay(2, 15), () => handle(lead));
+      return;
+    }
+    later(delay(1, 6), async () => {
+      if (rnd() < 0.03) {
+        await act('intake', c, 'reject', { reason: '不属于城市管理范围' });
+        stats.rejected++;
+        return;
+      }
+      c = await act('intake', c, 'accept');
+      later(delay(1, 6), async () => {
+        c = await act('shift_leader', c, 'register', c.category ? {} : { category: { kind: 'matter', code: cat.code } });
+        later(delay(1, 8), () => dispatch());
+      });
+    });
   };
 
   const started = Date.now();

@@ -8,7 +8,8 @@ export interface ScopeFilter {
   /** Column that must equal areaUnitId (by the caller's unit kind), or null. */
   areaColumn: 'street_id' | 'community_id' | 'grid_id' | 'social_grid_id' | null;
   areaUnitId: string;
-  subtreeIds: string[];
+  /** Materialised path of the caller's unit: a case assigned anywhere below it is visible. */
+  unitPath: string | null;
   userId: string;
 }
 
@@ -170,14 +171,18 @@ export const caseRepository = {
       qb = qb.where((eb) => {
         const ors: Expression<SqlBool>[] = [eb('created_by', '=', scope.userId)];
         if (scope.areaColumn) ors.push(eb(scope.areaColumn, '=', scope.areaUnitId));
-        if (scope.subtreeIds.length) {
+        const path = scope.unitPath;
+        if (path) {
+          // The subtree by path prefix, not as a list of its (up to ~2,000) unit ids: each probe
+          // is then one case_units lookup by case plus one units lookup by id, on both stores.
           ors.push(
             eb.exists(
               eb
                 .selectFrom('case_units')
+                .innerJoin('units', 'units.id', 'case_units.unit_id')
                 .select(sql`1`.as('one'))
                 .whereRef('case_units.case_id', '=', 'cases.id')
-                .where('case_units.unit_id', 'in', scope.subtreeIds),
+                .where(sql<string>`substr(${sql.ref('units.path')}, 1, ${path.length})`, '=', path),
             ),
           );
         }

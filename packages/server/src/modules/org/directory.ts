@@ -21,6 +21,8 @@ export class Directory {
   private readonly byCode = new Map<string, UnitHead>();
   private readonly children = new Map<string | null, UnitHead[]>();
   private readonly layers: Partial<Record<'grid' | 'social_grid' | 'community' | 'street', AreaIndex>> = {};
+  // Asked on every authenticated request: found once here, since a Directory never changes.
+  private readonly centreUnit: UnitHead | undefined;
 
   constructor(
     readonly districtId: string,
@@ -44,6 +46,7 @@ export class Directory {
       groups.set(layer, list);
     }
     for (const [layer, areas] of groups) this.layers[layer as keyof typeof this.layers] = new AreaIndex(areas);
+    this.centreUnit = units.find((u) => u.kind === 'centre');
   }
 
   get size(): number {
@@ -73,11 +76,13 @@ export class Directory {
     return !!u && !!a && u.path.startsWith(a.path);
   }
 
+  /** The unit and every unit below it, walked down the children map (not a scan of all units). */
   subtreeIds(id: string): string[] {
-    const a = this.byId.get(id);
-    if (!a) return [];
-    const out: string[] = [];
-    for (const u of this.byId.values()) if (u.path.startsWith(a.path)) out.push(u.id);
+    if (!this.byId.has(id)) return [];
+    const out = [id];
+    for (let i = 0; i < out.length; i++) {
+      for (const c of this.children.get(out[i] as string) ?? []) out.push(c.id);
+    }
     return out;
   }
 
@@ -92,7 +97,7 @@ export class Directory {
   }
 
   centre(): UnitHead | undefined {
-    return this.ofKind('centre')[0];
+    return this.centreUnit;
   }
 
   /**
