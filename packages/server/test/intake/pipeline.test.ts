@@ -105,6 +105,32 @@ describe.each(STORES)('intake pipeline on $name', (kind) => {
     await automation(false);
   });
 
+  it('a hotline call with only an address and free text is placed, classified and dispatched without a person', async () => {
+    const { lng, lat } = t.point('s1c2g3');
+    await t.s.gazetteer.importFile(t.districtId, `kind,name,aliases,road,number,lng,lat\ndoor,测试大道8号,,测试大道,8,${lng},${lat}`, undefined, { source: 'test' });
+    await automation(true);
+    const intake = await a.as('intake');
+    const r = await intake.post('/api/v1/cases', { channel: 'hotline', description: '门口有人占道摆摊卖水果，把人行道都堵了', address: '测试大道8号' });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect(r.body.location).toEqual({ lng, lat });
+    expect(r.body.area.grid.id).toBe(t.u.s1c2g3);
+    expect(r.body.category).toMatchObject({ kind: 'matter', code: '09006' });
+    expect(r.body.state).toBe('DISPATCHED');
+    const d = (await intake.get(`/api/v1/cases/${r.body.id}/intake`)).body.intake;
+    const byStep = Object.fromEntries(d.decisions.map((x: { step: string }) => [x.step, x]));
+    expect(byStep.locate).toMatchObject({ outcome: 'geocoded', name: '测试大道8号' });
+    expect(byStep.classify.outcome).toBe('applied');
+    expect(byStep.classify.modelVersion).toMatch(/^base-/);
+    expect(byStep.classify.suggestions[0]).toMatchObject({ code: '09006' });
+    expect(d.categoryConfidence).toBeGreaterThanOrEqual(0.9);
+
+    // A vague report is classified only as a suggestion and waits for the operator.
+    const vague = await intake.post('/api/v1/cases', { channel: 'hotline', description: '这里有点问题，麻烦来看一下', address: '测试大道8号' });
+    expect(vague.body.state).toBe('REPORTED');
+    expect(vague.body.category).toBeNull();
+    await automation(false);
+  });
+
   it('an address-only report without a gazetteer waits for a person to place it', async () => {
     const intake = await a.as('intake');
     const r = await intake.post('/api/v1/cases', { channel: 'hotline', description: '某小区门口井盖松动', address: '建新北路12号' });

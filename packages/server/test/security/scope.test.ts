@@ -168,6 +168,41 @@ describe.each(STORES)('case scope on $name', (kind) => {
     expect(await listIds(g2)).not.toContain(own.id);
   });
 
+  it('a street lists cases elsewhere that its subtree handles or handled, and those its users reported', async () => {
+    const dispatcher = await a.as('dispatcher');
+    // Located in s2, co-handled by s1 itself and by s1c1 (below s1).
+    const coStreet = await registered('s2c2g1');
+    expect((await dispatcher.act(coStreet.id, 'dispatch', { leadUnitId: t.u.cgj, cohandlerUnitIds: [t.u.s1] })).status).toBe(200);
+    const coCommunity = await registered('s2c2g2');
+    expect((await dispatcher.act(coCommunity.id, 'dispatch', { leadUnitId: t.u.cgj, cohandlerUnitIds: [t.u.s1c1] })).status).toBe(200);
+    // Located in s2, once assigned to a grid of s1 (no route dispatches to grids; imported
+    // history can hold such rows), the assignment no longer active.
+    const toGrid = await registered('s2c2g3');
+    await store.db.insertInto('case_units').values({ case_id: toGrid.id, unit_id: t.u.s1c2g3 as string, role: 'cohandler', active: 0, since: t.clock.now() }).execute();
+    // Located in s2 and handled only by a department: none of s1's business.
+    const deptOnly = await registered('s2c2g4');
+    expect((await dispatcher.act(deptOnly.id, 'dispatch', { leadUnitId: t.u.cgj })).status).toBe(200);
+    // Reported by s1's handler, located in s2.
+    const h1 = await a.as('h-s1');
+    const own = await h1.post('/api/v1/cases', { channel: 'patrol', description: '路灯不亮', location: t.point('s2c2g4'), category: { kind: 'matter', code: '06010' } });
+    expect(own.status, JSON.stringify(own.body)).toBe(201);
+
+    const s1 = await listIds(h1);
+    for (const c of [coStreet, coCommunity, toGrid, own.body]) expect(s1).toContain(c.id);
+    expect(s1).not.toContain(deptOnly.id);
+    // The community sees only what was assigned at or below it; the other street sees all five by area.
+    const c1 = await listIds(await a.as('g-s1c1'));
+    expect(c1).toContain(coCommunity.id);
+    for (const c of [coStreet, toGrid, deptOnly, own.body]) expect(c1).not.toContain(c.id);
+    const s2 = await listIds(await a.as('h-s2'));
+    for (const c of [coStreet, coCommunity, toGrid, deptOnly, own.body]) expect(s2).toContain(c.id);
+    // Filters combine with the scope rather than widening it.
+    const handling = (await h1.get('/api/v1/cases?state=DISPATCHED&limit=200')).body.items.map((x: { id: string }) => x.id);
+    expect(handling).toEqual(expect.arrayContaining([coStreet.id, coCommunity.id]));
+    expect(handling).not.toContain(toGrid.id);
+    expect(handling).not.toContain(deptOnly.id);
+  });
+
   it('a leader sees every case of the district', async () => {
     const cases = [await report('s1c1g1'), await report('s1c2g4'), await report('s2c1g2'), await report('s2c2g3')];
     const leader = await a.as('leader');
