@@ -55,6 +55,14 @@ function requestsFor(s: Scenario, onFailure: (status: number, body: string) => v
           const [lng, lat] = s.points[n % s.points.length] as [number, number];
           const category = s.categories[n % s.categories.length];
           const problem = PROBLEMS[n % PROBLEMS.length] as string;
+          const full = s.full;
+          if (full) {
+            const channel = CHANNELS[n % CHANNELS.length];
+            const description = full.texts[n % full.texts.length] as string;
+            const address = full.addresses[n % full.addresses.length] as string;
+            req.body = JSON.stringify(n % full.addressEvery === 0 ? { channel, description, address } : { channel, description, location: { lng, lat } });
+            return req;
+          }
           req.body = JSON.stringify({
             channel: CHANNELS[n % CHANNELS.length],
             description: `市民来电反映：${problem}，请相关部门尽快核实处理。来电编号 ${n}。`,

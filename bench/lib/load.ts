@@ -16,6 +16,11 @@ export type Scenario =
       points: Array<[number, number]>;
       categories: Array<{ kind: string; code: string }>;
       path?: string;
+      /**
+       * Full intake: no category (the classifier picks one) and realistic description texts; every
+       * `addressEvery`-th report carries only an address (the gazetteer places it).
+       */
+      full?: { texts: string[]; addresses: string[]; addressEvery: number };
     }
   | {
       kind: 'action';
