@@ -3,6 +3,7 @@
  * top-3 ≥ 95 %), and its HTTP face on every store: suggestions, model listing, and a retrain
  * from person-confirmed cases that becomes the district's active version.
  */
+import { predict, splitHeldOut } from '@onegrid/domain/text/classifier';
 import { describe, expect, it } from 'vitest';
 import {
   HELD_OUT_SHARE,
@@ -23,14 +24,31 @@ describe('classifier on the shipped corpus', () => {
     const cpu = process.cpuUsage();
     const corpus = loadCorpus().map((l) => toExample(l.text, l.kind, l.code));
     const descriptions = shippedDescriptions();
-    const { metrics, examples } = trainAndMeasure(corpus, [], descriptions);
+    const { model, metrics, examples } = trainAndMeasure(corpus, [], descriptions);
     const used = process.cpuUsage(cpu);
     const h = metrics.heldOut;
     const name = (label: string) => `${label.split(':')[1]} ${descriptions.get(label)?.name ?? ''}`;
+    // Corpus depth per category and held-out recall per category: where more lines would help.
+    const perLabel = new Map<string, number>();
+    for (const e of corpus) perLabel.set(e.label, (perLabel.get(e.label) ?? 0) + 1);
+    const sizes = [...perLabel.values()].sort((a, b) => a - b);
+    const recall = new Map<string, { hit: number; n: number }>();
+    for (const e of splitHeldOut(corpus, HELD_OUT_SHARE).heldOut) {
+      const r = recall.get(e.label) ?? { hit: 0, n: 0 };
+      r.n++;
+      if (predict(model, e.tokens, e.text, 1)[0]?.label === e.label) r.hit++;
+      recall.set(e.label, r);
+    }
+    const weakest = [...recall]
+      .filter(([, r]) => r.n >= 3)
+      .sort((a, b) => a[1].hit / a[1].n - b[1].hit / b[1].n || b[1].n - a[1].n)
+      .slice(0, 8);
     const lines = [
       `corpus ${corpus.length} lines, ${metrics.labels} categories; trained on ${examples}, held out ${h.n} (${HELD_OUT_SHARE * 100} % by text hash)`,
       `held-out top-1 ${(h.top1 * 100).toFixed(1)} %  top-3 ${(h.top3 * 100).toFixed(1)} %  mean confidence ${(h.meanConfidence * 100).toFixed(1)} %  ECE ${h.ece.toFixed(3)}  T ${metrics.temperature}`,
       `tokenise + train ${Math.round(performance.now() - started)} ms wall, ${Math.round((used.user + used.system) / 1000)} ms CPU (training alone ${metrics.trainMs} ms)`,
+      `corpus lines per category: min ${sizes[0]}, median ${sizes[sizes.length >> 1]}, max ${sizes[sizes.length - 1]}`,
+      `lowest held-out recall (≥ 3 held out): ${weakest.map(([l, r]) => `${name(l)} ${r.hit}/${r.n}`).join(', ')}`,
       'worst confusions (actual → predicted: count):',
       ...metrics.confusion.slice(0, 15).map((c) => `  ${name(c.actual)} → ${name(c.predicted)}: ${c.count}`),
     ];
