@@ -46,6 +46,7 @@ export const ACTIONS = [
   'accept',
   'reject',
   'merge',
+  'unmerge',
   'register',
   'void',
   'dispatch',
@@ -111,6 +112,8 @@ export const TRANSITIONS: Readonly<Record<CaseAction, Rule>> = {
   accept: { from: ['REPORTED'], to: 'ACCEPTED', who: CENTRE_INTAKE, guards: [] },
   reject: { from: ['REPORTED'], to: 'REJECTED', who: CENTRE_INTAKE, guards: [] },
   merge: { from: ['REPORTED', 'ACCEPTED'], to: 'MERGED', who: CENTRE_INTAKE, guards: [] },
+  // Undoes a wrong merge (automatic ones above all): the report is taken in again from the start.
+  unmerge: { from: ['MERGED'], to: 'REPORTED', who: CENTRE_INTAKE, guards: [] },
   register: { from: ['ACCEPTED'], to: 'REGISTERED', who: CENTRE_INTAKE, guards: [] },
   void: { from: ['ACCEPTED', 'REGISTERED'], to: 'VOIDED', who: APPROVERS, guards: NS },
   // 横向分拨 from the centre, or 纵向交办 by a town/street dispatcher inside its own area.

@@ -20,6 +20,7 @@ const SPEC: Record<CaseAction, Expect> = {
   accept: { from: ['REPORTED'], to: 'ACCEPTED', roles: ['intake', 'shift_leader'] },
   reject: { from: ['REPORTED'], to: 'REJECTED', roles: ['intake', 'shift_leader'] },
   merge: { from: ['REPORTED', 'ACCEPTED'], to: 'MERGED', roles: ['intake', 'shift_leader'] },
+  unmerge: { from: ['MERGED'], to: 'REPORTED', roles: ['intake', 'shift_leader'] },
   register: { from: ['ACCEPTED'], to: 'REGISTERED', roles: ['intake', 'shift_leader'] },
   void: { from: ['ACCEPTED', 'REGISTERED'], to: 'VOIDED', roles: ['dispatcher', 'shift_leader'] },
   dispatch: { from: ['REGISTERED'], to: 'DISPATCHED', roles: ['dispatcher', 'shift_leader'] },
@@ -54,7 +55,7 @@ function flagsFor(action: CaseAction, state: CaseState) {
 describe('transition table: every state × action × role', () => {
   const rows = STATES.flatMap((state) => ACTIONS.flatMap((action) => ROLES.map((role) => ({ state, action, role }))));
   it(`covers ${STATES.length} × ${ACTIONS.length} × ${ROLES.length} = ${rows.length} combinations`, () => {
-    expect(rows).toHaveLength(13 * 23 * 8);
+    expect(rows).toHaveLength(13 * 24 * 8);
   });
   it.each(rows)('$state × $action × $role', ({ state, action, role }) => {
     const spec = SPEC[action];
@@ -110,8 +111,9 @@ describe('relations and guards', () => {
   it('admins manage the system but take no case action', () => {
     for (const state of STATES) expect(allowedActions(flags(state), actor(['admin'], 'centre', 'lead', 'area'))).toEqual([]);
   });
-  it('terminal states allow only comments', () => {
+  it('terminal states allow only comments, and a merge can be undone', () => {
     const a = actor([...ROLES], 'centre', 'lead', 'cohandler', 'area');
-    for (const state of ['REJECTED', 'MERGED', 'VOIDED', 'EVALUATED'] as const) expect(allowedActions(flags(state), a)).toEqual(['comment']);
+    for (const state of ['REJECTED', 'VOIDED', 'EVALUATED'] as const) expect(allowedActions(flags(state), a)).toEqual(['comment']);
+    expect(allowedActions(flags('MERGED'), a)).toEqual(['unmerge', 'comment']);
   });
 });
