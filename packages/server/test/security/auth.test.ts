@@ -5,6 +5,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Store } from '../../src/db/store.ts';
+import { PRINCIPAL_CACHE_MS } from '../../src/modules/auth/principal-cache.ts';
+import { createServices } from '../../src/services.ts';
 import { PASSWORD, type TestDistrict } from '../support/district.ts';
 import type { Api } from '../support/http.ts';
 import { STORES } from '../support/stores.ts';
@@ -97,6 +99,19 @@ describe.each(STORES)('authentication on $name', (kind) => {
     expect(after.body.error.code).toBe('UNAUTHENTICATED');
     expect((await a.raw('POST', '/api/v1/auth/logout', { token: first })).status).toBe(401);
     expect((await me(second)).status).toBe(200);
+  });
+
+  it('a remembered session dies at once on logout in its own process, and within seconds in another', async () => {
+    const u = await newUser('cached');
+    const token = (await login(u.username, u.password)).body.token as string;
+    for (let i = 0; i < 3; i++) expect((await me(token)).status).toBe(200);
+    const other = await createServices(t.s.config, { store, clock: t.clock, migrate: false });
+    expect(await other.auth.authenticate(token)).not.toBeNull();
+    expect((await a.raw('POST', '/api/v1/auth/logout', { token })).status).toBe(200);
+    expect((await me(token)).status).toBe(401);
+    expect(await t.s.auth.authenticate(token)).toBeNull();
+    t.clock.advance(PRINCIPAL_CACHE_MS);
+    expect(await other.auth.authenticate(token)).toBeNull();
   });
 
   it("disabling a user ends its sessions and API keys at once; enabling lets it sign in again", async () => {

@@ -10,6 +10,7 @@ import type { Clock } from '../../platform/clock.ts';
 import { newId } from '../../platform/ids.ts';
 import type { Principal } from '../../platform/principal.ts';
 import type { OrgService } from '../org/org-service.ts';
+import { PrincipalCache } from './principal-cache.ts';
 import { hashPassword, hashSecret, newSecret, secretKind, verifyPassword } from './secrets.ts';
 import { userRepository as repo } from './user-repository.ts';
 
@@ -42,6 +43,7 @@ export interface UserView {
 
 export class AuthService {
   private readonly failures = new Map<string, { count: number; since: number }>();
+  private readonly principals = new PrincipalCache();
 
   constructor(
     private readonly store: Store,
@@ -108,23 +110,35 @@ export class AuthService {
   }
 
   async logout(token: string): Promise<void> {
-    await repo.revokeSession(this.store.db, hashSecret(token), this.clock.now());
+    const hash = hashSecret(token);
+    await repo.revokeSession(this.store.db, hash, this.clock.now());
+    this.principals.evict(hash);
   }
 
-  /** null for anything unknown, expired, revoked or disabled: the caller answers 401. */
+  /**
+   * null for anything unknown, expired, revoked or disabled: the caller answers 401. A valid
+   * credential is remembered for a few seconds (see PrincipalCache).
+   */
   async authenticate(secret: string): Promise<Principal | null> {
     const kind = secretKind(secret);
+    if (kind !== 'session' && kind !== 'api_key') return null;
+    const hash = hashSecret(secret);
+    const now = this.clock.now();
+    const cached = this.principals.get(hash, now);
+    if (cached) return cached;
+    const epoch = this.principals.epoch();
     if (kind === 'session') {
-      const u = await repo.sessionUser(this.store.db, hashSecret(secret));
-      if (!u || u.revoked_at !== null || u.expires_at <= this.clock.now() || u.disabled) return null;
-      return this.principalOf(u, 'session');
+      const u = await repo.sessionUser(this.store.db, hash);
+      if (!u || u.revoked_at !== null || u.expires_at <= now || u.disabled) return null;
+      const p = await this.principalOf(u, 'session');
+      this.principals.set(hash, p, epoch, now, u.expires_at);
+      return p;
     }
-    if (kind === 'api_key') {
-      const u = await repo.apiKeyUser(this.store.db, hashSecret(secret));
-      if (!u || u.key_revoked_at !== null || u.disabled) return null;
-      return this.principalOf(u, 'api_key');
-    }
-    return null;
+    const u = await repo.apiKeyUser(this.store.db, hash);
+    if (!u || u.key_revoked_at !== null || u.disabled) return null;
+    const p = await this.principalOf(u, 'api_key');
+    this.principals.set(hash, p, epoch, now);
+    return p;
   }
 
   async principalOf(user: UserRow, via: Principal['via']): Promise<Principal> {
@@ -168,9 +182,10 @@ export class AuthService {
   }
 
   async revokeApiKey(p: Principal, id: string): Promise<void> {
-    if ((await repo.revokeApiKey(this.store.db, p.districtId, id, this.clock.now())) === 0) {
-      throw new DomainError('NOT_FOUND', `API key ${id} not found or already revoked`);
-    }
+    const revoked = await repo.revokeApiKey(this.store.db, p.districtId, id, this.clock.now());
+    // Only the key's hash identifies its entry, and revocations are rare: forget every API key.
+    this.principals.evictWhere((x) => x.via === 'api_key');
+    if (revoked === 0) throw new DomainError('NOT_FOUND', `API key ${id} not found or already revoked`);
   }
 
   async listUsers(p: Principal, filter: { unitId?: string | undefined; limit: number }): Promise<UserView[]> {
@@ -199,6 +214,7 @@ export class AuthService {
       await repo.setDisabled(trx, userId, disabled);
       if (disabled) await repo.revokeUserSessions(trx, userId, this.clock.now());
     });
+    this.principals.evictWhere((x) => x.userId === userId);
   }
 
   async changePassword(p: Principal, current: string, next: string): Promise<void> {
@@ -207,6 +223,7 @@ export class AuthService {
       throw new DomainError('UNAUTHENTICATED', 'the current password is wrong');
     }
     await repo.setPassword(this.store.db, u.id, await hashPassword(next));
+    this.principals.evictWhere((x) => x.userId === u.id);
   }
 
   userByUsername(username: string): Promise<UserRow | undefined> {

@@ -11,6 +11,7 @@ import { validLngLat } from '@onegrid/domain/geo/geometry';
 import { cellOf } from '@onegrid/domain/intake/dedup';
 import type { Transaction } from 'kysely';
 import type { CaseEventRow, CaseRow, CaseTimerRow, CaseUnitRow, DB } from '../../db/schema.ts';
+import { GroupCommit } from '../../db/group-commit.ts';
 import { isUniqueViolation, type Store } from '../../db/store.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { notFound } from '../../platform/errors.ts';
@@ -24,6 +25,7 @@ import type { OrgService } from '../org/org-service.ts';
 import { HANDLING_KINDS, type UnitKind } from '../org/unit-kinds.ts';
 import { type CalendarService, type DistrictClock, resumedClock, startStage } from '../sla/calendar-service.ts';
 import type { Category, TaxonomyService } from '../taxonomy/taxonomy-service.ts';
+import { CaseNumbers } from './case-numbers.ts';
 import { caseRepository as repo, type ListFilter, LIST_SORT } from './case-repository.ts';
 import { caseView, type CaseView, eventView } from './case-view.ts';
 import { canSee, relationsOf, scopeFilter } from './scope.ts';
@@ -60,7 +62,7 @@ export interface ActionInput {
   routingRule?: string | undefined;
 }
 
-const NEEDS_REASON: ReadonlySet<CaseAction> = new Set(['reject', 'void', 'return', 'check_fail', 'postpone_request', 'postpone_deny', 'suspend', 'escalate']);
+const NEEDS_REASON: ReadonlySet<CaseAction> = new Set(['reject', 'unmerge', 'void', 'return', 'check_fail', 'postpone_request', 'postpone_deny', 'suspend', 'escalate']);
 const NEEDS_NOTE: ReadonlySet<CaseAction> = new Set(['report_handled', 'comment']);
 
 /** What one action does to the case, beyond the state change the table already decided. */
@@ -75,6 +77,10 @@ interface Effect {
 }
 
 export class CaseService {
+  private readonly numbers: CaseNumbers;
+  /** On SQLite, concurrent reports and transitions share a commit; each keeps its own all-or-nothing savepoint. */
+  private readonly writes: GroupCommit;
+
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
@@ -83,7 +89,10 @@ export class CaseService {
     private readonly calendars: CalendarService,
     private readonly auth: AuthService,
     private readonly files: FileService,
-  ) {}
+  ) {
+    this.numbers = new CaseNumbers(store);
+    this.writes = GroupCommit.forStore(store);
+  }
 
   // ---------------------------------------------------------------- create
 
@@ -117,7 +126,7 @@ export class CaseService {
     const urgency = input.urgency ?? category?.defaultUrgency ?? 'normal';
     const stage = startStage(dc, urgency, 'accept', this.taxonomy.limitsFor(category, urgency, dc.defaultLimits), now);
     const day = new Date(now + 8 * 3600_000).toISOString().slice(0, 10).replaceAll('-', '');
-    const serial = await repo.nextCounter(this.store.db, p.districtId, `case:${day}`);
+    const serial = await this.numbers.next(p.districtId, `case:${day}`);
     const row: CaseRow = {
       id: newId(now),
       district_id: p.districtId,
@@ -168,7 +177,7 @@ export class CaseService {
       repeat_of: extras.repeatOf ?? null,
     };
     try {
-      await this.store.db.transaction().execute(async (trx) => {
+      await this.writes.run(async (trx) => {
         if (idempotencyKey) await repo.insertIdempotencyKey(trx, p.userId, idempotencyKey, row.id, now);
         await repo.insertCase(trx, row);
         await repo.insertEvents(trx, [
@@ -322,15 +331,16 @@ export class CaseService {
 
     const next = { ...c, ...patch } as CaseRow;
     try {
-      await this.store.db.transaction().execute(async (trx) => {
+      await this.writes.run(async (trx) => {
         const seq = await repo.updateVersioned(trx, c.id, c.version, patch);
         if (seq === null) throw new DomainError('CASE_CONFLICT', 'the case was changed by someone else just now; reload it and try again');
+        next.event_count = seq;
         await repo.insertEvents(trx, [this.event(c, seq, action, c.state, to, p, now, input.reason ?? null, effect.payload)]);
         if (d.stateChanges && (newTimers.length || stageOf(to) === null)) await repo.cancelTimers(trx, c.id, now);
         await repo.insertTimers(trx, newTimers);
         await this.applyClock(trx, c, effect, now);
         await this.applyAssignments(trx, c, effect, now);
-        if (effect.master) await this.appendMergedIn(trx, effect.master, c, p, now);
+        if (effect.master) await this.appendMasterEvent(trx, action === 'unmerge' ? 'unmerged_out' : 'merged_in', effect.master, c, p, now);
         next.version = c.version + 1;
         await enqueue(trx, [this.message(next, `case.${action}`, p, to, c.state, input.reason ?? null, effect.payload)], now);
       });
@@ -338,7 +348,13 @@ export class CaseService {
       if (isUniqueViolation(e)) throw new DomainError('CASE_CONFLICT', 'the case was changed by someone else just now; reload it and try again');
       throw e;
     }
-    return this.get(p, c.id);
+    // The view is built from what the transaction wrote, which the versioned update made the
+    // whole truth at that instant: reading it back would cost two queries and gain nothing.
+    const nextUnits = assigned(units, c.id, effect.assign, now);
+    const relations = relationsOf(p, next, nextUnits, dir);
+    if (!canSee(p, next, nextUnits, relations, dir)) throw notFound(`case ${id}`);
+    relations.add('any');
+    return this.present(next, nextUnits, dir, dc, p, true, { roles: p.roles, relations });
   }
 
   private async categoryOf(districtId: string, c: Pick<CaseRow, 'category_kind' | 'category_code'>): Promise<Category | undefined> {
@@ -400,6 +416,10 @@ export class CaseService {
           throw new DomainError('VALIDATION_FAILED', `body.masterCaseId: case ${master.number} is ${master.state} and cannot absorb duplicates`);
         }
         return { patch: { merged_into: master.id }, payload: { masterCaseId: master.id, masterNumber: master.number }, master };
+      }
+      case 'unmerge': {
+        const master = c.merged_into ? await repo.byId(this.store.db, p.districtId, c.merged_into) : undefined;
+        return { patch: { merged_into: null }, payload: master ? { masterCaseId: master.id, masterNumber: master.number } : {}, ...(master ? { master } : {}) };
       }
       case 'check_fail':
         return { patch: { rework_count: c.rework_count + 1 }, payload: {} };
@@ -487,10 +507,11 @@ export class CaseService {
     await repo.upsertUnits(trx, rows);
   }
 
-  private async appendMergedIn(trx: Transaction<DB>, master: CaseRow, dup: CaseRow, p: Principal, now: number): Promise<void> {
+  /** The master case's own log records every duplicate merged into it or taken back out. */
+  private async appendMasterEvent(trx: Transaction<DB>, kind: 'merged_in' | 'unmerged_out', master: CaseRow, dup: CaseRow, p: Principal, now: number): Promise<void> {
     const seq = await repo.bumpEvents(trx, master.id, 1, { updated_at: now });
     await repo.insertEvents(trx, [
-      this.event(master, seq, 'merged_in', master.state, master.state, p, now, null, {
+      this.event(master, seq, kind, master.state, master.state, p, now, null, {
         caseId: dup.id,
         number: dup.number,
         reporter: dup.reporter_name || dup.reporter_phone ? { name: dup.reporter_name, phone: dup.reporter_phone } : null,
@@ -561,6 +582,20 @@ export class CaseService {
       },
     };
   }
+}
+
+/** The case's unit rows after `applyAssignments`, computed the way its two statements change them. */
+function assigned(units: CaseUnitRow[], caseId: string, assign: Effect['assign'], now: number): CaseUnitRow[] {
+  if (!assign) return units;
+  const { lead, cohandlers } = assign;
+  const byUnit = new Map<string, CaseUnitRow>();
+  for (const u of units) {
+    const off = lead !== undefined || (cohandlers !== undefined && u.role === 'cohandler');
+    byUnit.set(u.unit_id, off ? { ...u, active: 0 } : u);
+  }
+  if (lead) byUnit.set(lead, { case_id: caseId, unit_id: lead, role: 'lead', active: 1, since: now });
+  for (const u of cohandlers ?? []) byUnit.set(u, { case_id: caseId, unit_id: u, role: 'cohandler', active: 1, since: now });
+  return [...byUnit.values()];
 }
 
 function flags(c: CaseRow) {

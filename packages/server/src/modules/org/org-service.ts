@@ -13,6 +13,8 @@ import { orderByDepth, parseUnitFeatures, type UnitDraft } from './geojson-impor
 import { unitRepository as repo, type UnitHead } from './unit-repository.ts';
 
 const RECHECK_MS = 15_000;
+/** How stale another process's settings change may look here; this process sees its own at once. */
+const DISTRICT_TTL_MS = 5_000;
 
 export interface UnitView {
   id: string;
@@ -38,6 +40,7 @@ export function unitView(u: UnitHead): UnitView {
 
 export class OrgService {
   private readonly cache = new Map<string, { dir: Promise<Directory>; checkedAt: number }>();
+  private readonly districts = new Map<string, { row: Promise<DistrictRow | undefined>; loadedAt: number }>();
 
   constructor(
     private readonly store: Store,
@@ -61,8 +64,24 @@ export class OrgService {
   districtByCode(code: string): Promise<DistrictRow | undefined> {
     return repo.districtByCode(this.store.db, code);
   }
+  /** Read on every report (case-number prefix, intake settings): served from memory for a few seconds. */
   districtById(id: string): Promise<DistrictRow | undefined> {
-    return repo.districtById(this.store.db, id);
+    const now = this.clock.now();
+    const hit = this.districts.get(id);
+    if (hit && now - hit.loadedAt < DISTRICT_TTL_MS && now >= hit.loadedAt) return hit.row;
+    const row = repo.districtById(this.store.db, id);
+    const entry = { row, loadedAt: now };
+    this.districts.set(id, entry);
+    row.then(
+      (r) => {
+        // An unknown id is not remembered: a district created by another process must show up.
+        if (!r && this.districts.get(id) === entry) this.districts.delete(id);
+      },
+      () => {
+        if (this.districts.get(id) === entry) this.districts.delete(id);
+      },
+    );
+    return row;
   }
   listDistricts(): Promise<DistrictRow[]> {
     return repo.listDistricts(this.store.db);
@@ -73,6 +92,8 @@ export class OrgService {
     if (!d) throw new DomainError('NOT_FOUND', `district ${districtId} not found`);
     const settings = { ...(JSON.parse(d.settings) as Record<string, unknown>), ...patch };
     await repo.updateSettings(this.store.db, districtId, JSON.stringify(settings));
+    // Dropped only after the write, so no read that began before it can repopulate the cache.
+    this.districts.delete(districtId);
     return settings;
   }
 
@@ -94,6 +115,7 @@ export class OrgService {
 
   invalidate(districtId: string): void {
     this.cache.delete(districtId);
+    this.districts.delete(districtId);
   }
 
   private async load(districtId: string): Promise<Directory> {
