@@ -44,12 +44,15 @@ export interface DedupScore {
   parts: { distance: number; time: number; category: number; text: number };
 }
 
+/** Radius of the sphere haversineM measures on, in metres (the IUGG mean Earth radius). */
+export const EARTH_RADIUS_M = 6_371_008.8;
+
 export function haversineM(lng1: number, lat1: number, lng2: number, lat2: number): number {
   const r = Math.PI / 180;
   const dLat = (lat2 - lat1) * r;
   const dLng = (lng2 - lng1) * r;
   const h = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * r) * Math.cos(lat2 * r) * Math.sin(dLng / 2) ** 2;
-  return 2 * 6_371_008.8 * Math.asin(Math.min(1, Math.sqrt(h)));
+  return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)));
 }
 
 /** Same code 1, same major class 0.6 (related), one side unknown 0.5, otherwise 0. */
@@ -80,7 +83,7 @@ export function verdict(score: number, p: DedupParams): DedupVerdict {
   return 'distinct';
 }
 
-/** Cell key of a ~cellM square lattice, so candidate search is a lookup of nine cells. */
+/** Cell key of a ~cellM square lattice, so candidate search is an index lookup of a few cells. */
 export function cellOf(lng: number, lat: number, cellM = 250): { x: number; y: number; key: number } {
   const x = Math.floor((lng * 111_320 * Math.cos((30 * Math.PI) / 180)) / cellM);
   const y = Math.floor((lat * 110_574) / cellM);
@@ -92,13 +95,70 @@ export function cellKey(x: number, y: number): number {
   return (x + 1_048_576) * 2_097_152 + (y + 1_048_576);
 }
 
+export interface LngLatBox {
+  minLng: number;
+  maxLng: number;
+  minLat: number;
+  maxLat: number;
+}
+
+/**
+ * The smallest lng/lat box holding every point within radiusM of (lng, lat) on haversineM's
+ * sphere: latitude moves at most d = radiusM / R radians, and longitude at most asin(sin d / cos lat)
+ * (the cap's tangent meridians), which is a little more than d / cos lat. Not for caps that reach a
+ * pole or cross the antimeridian.
+ */
+export function radiusBox(lng: number, lat: number, radiusM: number): LngLatBox {
+  const deg = 180 / Math.PI;
+  const d = radiusM / EARTH_RADIUS_M;
+  // 1e-9° (0.1 mm) of slack absorbs rounding, so a point exactly on the rim stays inside.
+  const dLat = d * deg + 1e-9;
+  const dLng = Math.asin(Math.min(1, Math.sin(d) / Math.cos(lat / deg))) * deg + 1e-9;
+  return { minLng: lng - dLng, maxLng: lng + dLng, minLat: lat - dLat, maxLat: lat + dLat };
+}
+
+/** The keys of every cell that radiusBox overlaps: each point within radiusM lies in one of them. */
 export function neighbourKeys(lng: number, lat: number, radiusM: number, cellM = 250): number[] {
-  const { x, y } = cellOf(lng, lat, cellM);
-  // Cells are cellM wide at 30° latitude; elsewhere an x-step covers cos(lat)/cos(30°) of that.
-  const xStepM = (cellM * Math.cos((lat * Math.PI) / 180)) / Math.cos((30 * Math.PI) / 180);
-  const rx = Math.max(1, Math.ceil(radiusM / xStepM));
-  const ry = Math.max(1, Math.ceil(radiusM / cellM));
+  const b = radiusBox(lng, lat, radiusM);
+  const lo = cellOf(b.minLng, b.minLat, cellM);
+  const hi = cellOf(b.maxLng, b.maxLat, cellM);
   const keys: number[] = [];
-  for (let dx = -rx; dx <= rx; dx++) for (let dy = -ry; dy <= ry; dy++) keys.push(cellKey(x + dx, y + dy));
+  for (let x = lo.x; x <= hi.x; x++) for (let y = lo.y; y <= hi.y; y++) keys.push(cellKey(x, y));
   return keys;
+}
+
+/** Where to look for cases within radiusM of a point: cells and box for the index, the point to rank by distance. */
+export interface SearchArea {
+  lng: number;
+  lat: number;
+  cells: number[];
+  box: LngLatBox;
+  /** Degrees of longitude times this are comparable with degrees of latitude near the point. */
+  lngScale: number;
+  /** planarDeg2 of every point within the radius is at most this (the radius in degrees, squared, with 2 % to spare). */
+  maxDeg2: number;
+}
+
+export function searchArea(lng: number, lat: number, radiusM: number, cellM = 250): SearchArea {
+  const rDeg = (radiusM / EARTH_RADIUS_M) * (180 / Math.PI);
+  return {
+    lng,
+    lat,
+    cells: neighbourKeys(lng, lat, radiusM, cellM),
+    box: radiusBox(lng, lat, radiusM),
+    lngScale: Math.cos((lat * Math.PI) / 180),
+    // The flat-earth distance below differs from haversine's by under 0.1 % within a few kilometres
+    // below 60° of latitude; the 2 % margin keeps it a superset of the circle.
+    maxDeg2: rDeg * rDeg * 1.02,
+  };
+}
+
+/**
+ * Squared flat-earth distance from the area's point, in degrees of latitude: what SQL can compute
+ * on the index's lng and lat to skip the box's corners without reading the table.
+ */
+export function planarDeg2(a: SearchArea, lng: number, lat: number): number {
+  const dx = (lng - a.lng) * a.lngScale;
+  const dy = lat - a.lat;
+  return dx * dx + dy * dy;
 }

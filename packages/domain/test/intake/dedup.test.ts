@@ -11,6 +11,9 @@ import {
   type DedupSubject,
   haversineM,
   neighbourKeys,
+  planarDeg2,
+  radiusBox,
+  searchArea,
   scoreDuplicate,
   verdict,
 } from '../../src/intake/dedup.ts';
@@ -148,19 +151,45 @@ describe('verdict', () => {
   });
 });
 
-describe('cellOf / neighbourKeys', () => {
-  it('looks up nine distinct cells around a Jiangbei point for the 50–250 m radii, its own among them', () => {
-    for (const r of [50, 100, 150, 250]) {
-      const keys = neighbourKeys(106.53, 29.575, r);
-      expect(keys).toHaveLength(9);
-      expect(new Set(keys).size).toBe(9);
-      expect(keys).toContain(cellOf(106.53, 29.575).key);
+describe('cellOf / radiusBox / neighbourKeys', () => {
+  /** Ground size of a lattice cell at `lat` on haversineM's sphere: [width along the parallel, height]. */
+  const cellGround = (lat: number, cellM = 250): [number, number] => [
+    (cellM / (111_320 * Math.cos((30 * Math.PI) / 180))) * M_PER_DEG * Math.cos((lat * Math.PI) / 180),
+    (cellM / 110_574) * M_PER_DEG,
+  ];
+  const columns = (keys: number[]) => new Set(keys.map((k) => Math.floor(k / 2_097_152))).size;
+  const rows = (keys: number[]) => new Set(keys.map((k) => k % 2_097_152)).size;
+
+  it('looks up a Jiangbei point’s own cell among one to four distinct cells up to 125 m, and at most nine up to 250 m', () => {
+    const next = rng(7);
+    for (let i = 0; i < 500; i++) {
+      const lng = 106.45 + 0.44 * next();
+      const lat = 29.55 + 0.13 * next();
+      for (const r of [50, 100, 125, 150, 250]) {
+        const keys = neighbourKeys(lng, lat, r);
+        expect(new Set(keys).size).toBe(keys.length);
+        expect(keys).toContain(cellOf(lng, lat).key);
+        expect(keys.length).toBeLessThanOrEqual(r <= 125 ? 4 : 9);
+      }
     }
   });
-  it('widens the x-range where cells are narrower on the ground (higher latitude)', () => {
-    // At 45° an x-step is 250·cos45°/cos30° ≈ 204 m, so 250 m needs two columns each side.
-    expect(neighbourKeys(10, 45, 250)).toHaveLength(15);
-    expect(neighbourKeys(10, 45, 200)).toHaveLength(9);
+  it('takes more columns where cells are narrower on the ground (higher latitude), and never more than the box needs', () => {
+    // At 45° a cell is 204 m wide on the ground, so a 500 m wide box spans three or four columns.
+    expect(cellGround(45)[0]).toBeCloseTo(203.9, 1);
+    const next = rng(45);
+    for (let i = 0; i < 500; i++) {
+      const lng = 10 + next();
+      const lat = 20 + 40 * next();
+      const r = 10 + 990 * next();
+      const keys = neighbourKeys(lng, lat, r);
+      const [w, h] = cellGround(lat);
+      // A box 2r wide overlaps at least ceil(2r / w) columns and at most one more.
+      expect(columns(keys)).toBeGreaterThanOrEqual(Math.ceil((2 * r) / w - 1e-6));
+      expect(columns(keys)).toBeLessThanOrEqual(Math.ceil((2 * r * 1.0001) / w) + 1);
+      expect(rows(keys)).toBeLessThanOrEqual(Math.ceil((2 * r) / h) + 1);
+      expect(keys).toHaveLength(columns(keys) * rows(keys));
+    }
+    expect(columns(neighbourKeys(10.5, 45, 250))).toBeGreaterThanOrEqual(3);
   });
   it('keys distinct cells distinctly, negative indices included', () => {
     const seen = new Set<number>();
@@ -170,36 +199,82 @@ describe('cellOf / neighbourKeys', () => {
     expect(cellKey(x, y)).toBe(key);
     expect(Number.isSafeInteger(cellOf(179.99, 85).key) && Number.isSafeInteger(cellOf(-179.99, -85).key)).toBe(true);
   });
-  it('property: for radii ≤ 250 m the neighbour cells hold every point within the radius (2,000 random pairs, latitudes 20–45°)', () => {
+  it('radiusBox is tight: its edges are reached by points on the rim, due north/south and along the tangent meridians', () => {
+    const [lng, lat, r] = [106.53, 29.575, 250];
+    const b = radiusBox(lng, lat, r);
+    expect(haversineM(lng, lat, lng, b.maxLat)).toBeCloseTo(r, 3);
+    expect(haversineM(lng, lat, lng, b.minLat)).toBeCloseTo(r, 3);
+    // The easternmost point of the circle lies a little north of due east, at the box's edge.
+    let east = Number.NEGATIVE_INFINITY;
+    for (let i = -500; i <= 500; i++) east = Math.max(east, destination(lng, lat, Math.PI / 2 + i * 1e-4, r)[0]);
+    expect(east).toBeLessThanOrEqual(b.maxLng);
+    expect(b.maxLng - east).toBeLessThan(1e-8);
+  });
+  it('property: every point within the radius lies in radiusBox and in one of neighbourKeys’ cells (20,000 random points, radii 1–1,000 m, latitudes −60–60°)', () => {
     const next = rng(20260512);
     let checked = 0;
-    for (let i = 0; i < 2000; i++) {
-      const lat = 20 + 25 * next();
-      const lng = 75 + 60 * next();
-      const radiusM = 10 + 240 * next();
-      // sqrt spreads points evenly over the disc; a third of them are pushed to its rim, where misses would be.
-      const distM = radiusM * (i % 3 === 0 ? 0.98 + 0.02 * next() : Math.sqrt(next()));
+    for (let i = 0; i < 20_000; i++) {
+      const lat = -60 + 120 * next();
+      const lng = -179 + 358 * next();
+      const radiusM = 1 + 999 * next();
+      // sqrt spreads points evenly over the disc; half of them are pushed to its rim, where misses would be.
+      const distM = radiusM * (i % 2 === 0 ? 1 - 1e-9 * next() : Math.sqrt(next()));
       const [lng2, lat2] = destination(lng, lat, 2 * Math.PI * next(), distM);
       if (haversineM(lng, lat, lng2, lat2) > radiusM) continue;
       checked++;
-      const keys = neighbourKeys(lng, lat, radiusM);
-      if (!keys.includes(cellOf(lng2, lat2).key)) {
+      const b = radiusBox(lng, lat, radiusM);
+      const inBox = lng2 >= b.minLng && lng2 <= b.maxLng && lat2 >= b.minLat && lat2 <= b.maxLat;
+      if (!inBox || !neighbourKeys(lng, lat, radiusM).includes(cellOf(lng2, lat2).key)) {
         throw new Error(`(${lng}, ${lat}) r=${radiusM} m misses (${lng2}, ${lat2}) at ${haversineM(lng, lat, lng2, lat2)} m`);
       }
     }
-    expect(checked).toBeGreaterThan(1990);
+    expect(checked).toBeGreaterThan(19_900);
   });
-  // Known gap, pinned so a fix shows up: cellOf converts longitude with 111,320 m/degree while
-  // haversineM's sphere has 111,195, so at 30° an x-step is 249.72 m of haversine distance and
-  // neighbourKeys' ceil(250 / 250) = 1 column misses points 249.72–250 m due east that lie just
-  // past a cell edge. When neighbourKeys measures the step on haversineM's sphere this starts
-  // passing: turn `it.fails` into `it`.
-  it.fails('property edge: 250 m at latitude 30°, a point 249.9 m due east just across a cell boundary', () => {
+  it('property: searchArea’s flat-earth circle holds every point within the radius, and little more (20,000 points, radii 1–2,000 m, latitudes −60–60°)', () => {
+    const next = rng(99);
+    for (let i = 0; i < 20_000; i++) {
+      const lat = -60 + 120 * next();
+      const lng = -179 + 358 * next();
+      const radiusM = 1 + 1999 * next();
+      const a = searchArea(lng, lat, radiusM);
+      const bearing = 2 * Math.PI * next();
+      const [lng2, lat2] = destination(lng, lat, bearing, radiusM * (1 - 1e-9));
+      expect(planarDeg2(a, lng2, lat2)).toBeLessThanOrEqual(a.maxDeg2);
+      // 1.5 % past the rim is outside: the margin adds at most a thin ring of rows.
+      const [lng3, lat3] = destination(lng, lat, bearing, radiusM * 1.015);
+      expect(planarDeg2(a, lng3, lat3)).toBeGreaterThan(a.maxDeg2);
+    }
+  });
+  it('property, where misses would be: centre at a cell’s east or west edge, radius just over a whole number of cell widths, partner on the rim near due east or west (20,000 cases)', () => {
+    const next = rng(250);
+    const cellW = 250 / (111_320 * Math.cos((30 * Math.PI) / 180));
+    let checked = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const lat = -60 + 120 * next();
+      const x = Math.floor(-60_000 + 120_000 * next());
+      const east = i % 2 === 0;
+      // Within 10 cm of the edge the partner crosses into the next column.
+      const lng = east ? (x + 1) * cellW - 1e-6 * next() : x * cellW + 1e-6 * next();
+      // Between k ground widths and k widths at 111,320 m/degree: a 0.11 % band the old lattice missed.
+      const radiusM = (1 + Math.floor(4 * next())) * cellGround(lat)[0] * (1 + 0.001 * next());
+      const bearing = (east ? Math.PI / 2 : -Math.PI / 2) + (next() - 0.5) * 0.2;
+      const [lng2, lat2] = destination(lng, lat, bearing, radiusM * (1 - 1e-9 * next()));
+      if (haversineM(lng, lat, lng2, lat2) > radiusM) continue;
+      checked++;
+      if (!neighbourKeys(lng, lat, radiusM).includes(cellOf(lng2, lat2).key)) {
+        throw new Error(`(${lng}, ${lat}) r=${radiusM} m misses (${lng2}, ${lat2}) at ${haversineM(lng, lat, lng2, lat2)} m`);
+      }
+    }
+    expect(checked).toBeGreaterThan(19_900);
+  });
+  it('property edge: 250 m at latitude 30°, a point 249.9 m due east just across a cell boundary', () => {
+    // Two columns away: a cell there is 249.72 m wide on haversineM's sphere, less than the radius.
     const { x } = cellOf(106.5, 30);
     const cellW = 250 / (111_320 * Math.cos((30 * Math.PI) / 180));
     const lng = (x + 1) * cellW - 1e-9;
     const [lng2] = destination(lng, 30, Math.PI / 2, 249.9);
     expect(haversineM(lng, 30, lng2, 30)).toBeLessThanOrEqual(250);
+    expect(cellOf(lng2, 30).x).toBe(x + 2);
     expect(neighbourKeys(lng, 30, 250)).toContain(cellOf(lng2, 30).key);
   });
 });

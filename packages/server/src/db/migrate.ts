@@ -3,6 +3,7 @@ import * as m0001 from './migrations/0001_initial.ts';
 import * as m0002 from './migrations/0002_classifier_models.ts';
 import * as m0003 from './migrations/0003_gazetteer.ts';
 import * as m0004 from './migrations/0004_intake.ts';
+import * as m0005 from './migrations/0005_dedup_index.ts';
 import * as m0006 from './migrations/0006_case_list_indexes.ts';
 import type { Store } from './store.ts';
 
@@ -11,6 +12,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002_classifier_models': m0002,
   '0003_gazetteer': m0003,
   '0004_intake': m0004,
+  '0005_dedup_index': m0005,
   '0006_case_list_indexes': m0006,
 };
 

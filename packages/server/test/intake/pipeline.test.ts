@@ -67,6 +67,18 @@ describe.each(STORES)('intake pipeline on $name', (kind) => {
     expect(dup.mergedInto).toBe(first.id);
     const master = (await intake.get(`/api/v1/cases/${first.id}/events`)).body.items;
     expect(master.at(-1).action).toBe('merged_in');
+
+    // The intake operator overrides the machine: the report is taken in again, with a reason.
+    const handler = await a.as('h-s2');
+    expect((await handler.act(dup.id, 'unmerge', { version: dup.version, reason: 'x' })).status).toBe(403);
+    expect((await intake.act(dup.id, 'unmerge', { version: dup.version })).body.error.code).toBe('VALIDATION_FAILED');
+    const back = await intake.act(dup.id, 'unmerge', { version: dup.version, reason: '不是同一处，另一侧人行道' });
+    expect(back.status, JSON.stringify(back.body)).toBe(200);
+    expect(back.body).toMatchObject({ state: 'REPORTED', mergedInto: null });
+    expect(back.body.allowedActions).toEqual(expect.arrayContaining(['accept', 'merge', 'reject']));
+    expect(back.body.deadlineAt).not.toBeNull();
+    const after = (await intake.get(`/api/v1/cases/${first.id}/events`)).body.items;
+    expect(after.at(-1)).toMatchObject({ action: 'unmerged_out', payload: { caseId: dup.id } });
     await automation(false);
   });
 
@@ -129,6 +141,31 @@ describe.each(STORES)('intake pipeline on $name', (kind) => {
     expect(vague.body.state).toBe('REPORTED');
     expect(vague.body.category).toBeNull();
     await automation(false);
+  });
+
+  it('intake settings: readable by the centre, changed only by an admin, validated, and in force for the next report', async () => {
+    const admin = await a.as('admin');
+    const before = await (await a.as('dispatcher')).get('/api/v1/settings/intake');
+    expect(before.status).toBe(200);
+    expect(before.body).toMatchObject({ classifyThreshold: 0.8, autoDispatchThreshold: 0.9, repeatDays: 30, geocodeThreshold: 0.8 });
+    expect((await (await a.as('dispatcher')).put('/api/v1/settings/intake', { automation: true })).status).toBe(403);
+    const bad = await admin.put('/api/v1/settings/intake', { classifyThreshold: 1.5, dedup: { byCategory: { '06010': { radiusM: 50 } } } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('VALIDATION_FAILED');
+    const crossed = await admin.put('/api/v1/settings/intake', { dedup: { autoThreshold: 0.5, reviewThreshold: 0.6 } });
+    expect(crossed.status).toBe(400);
+    expect(crossed.body.error.message).toContain('reviewThreshold');
+    expect((await admin.get('/api/v1/settings/intake')).body).toEqual(before.body);
+
+    // The next report runs with what was just saved.
+    const set = await admin.put('/api/v1/settings/intake', { automation: true, classifyThreshold: 0.95, dedup: { byCategory: { 'matter:06010': { radiusM: 30 } } } });
+    expect(set.status, JSON.stringify(set.body)).toBe(200);
+    expect(set.body).toMatchObject({ automation: true, classifyThreshold: 0.95, dedup: { byCategory: { 'matter:06010': { radiusM: 30 } } } });
+    const intake = await a.as('intake');
+    expect((await intake.post('/api/v1/cases', garbage('s1c2g4'))).body.state).toBe('DISPATCHED');
+    expect((await admin.put('/api/v1/settings/intake', { automation: false })).body.classifyThreshold).toBe(0.95);
+    expect((await intake.post('/api/v1/cases', garbage('s2c1g2'))).body.state).toBe('REPORTED');
+    expect((await admin.put('/api/v1/settings/intake', { automation: false, classifyThreshold: 0.8, dedup: { byCategory: {} } })).status).toBe(200);
   });
 
   it('an address-only report without a gazetteer waits for a person to place it', async () => {

@@ -19,6 +19,7 @@ export interface Client {
   token: string;
   get(url: string): Promise<Res>;
   post(url: string, body?: unknown, headers?: Record<string, string>): Promise<Res>;
+  put(url: string, body: unknown): Promise<Res>;
   act(caseId: string, action: string, body?: Record<string, unknown>): Promise<Res>;
 }
 
@@ -59,6 +60,7 @@ export async function api(t: TestDistrict): Promise<Api> {
         token: tk,
         get: (url) => raw('GET', url, { token: tk }),
         post: (url, body, headers) => raw('POST', url, { token: tk, body: body ?? {}, ...(headers ? { headers } : {}) }),
+        put: (url, body) => raw('PUT', url, { token: tk, body }),
         act: async (caseId, action, body = {}) => {
           const version = body.version ?? (await raw('GET', `/api/v1/cases/${caseId}`, { token: tk })).body.version;
           return raw('POST', `/api/v1/cases/${caseId}/actions/${action}`, { token: tk, body: { version, ...body } });

@@ -9,7 +9,7 @@ import { OPEN_STATES } from '@onegrid/domain/case/lifecycle';
 import { DomainError } from '@onegrid/domain/errors';
 import { toStored } from '@onegrid/domain/geo/coords';
 import { bigrams } from '@onegrid/domain/text/similarity';
-import { DEFAULT_DEDUP, type DedupParams, neighbourKeys, scoreDuplicate, verdict, type DedupVerdict } from '@onegrid/domain/intake/dedup';
+import { DEFAULT_DEDUP, type DedupParams, haversineM, scoreDuplicate, searchArea, verdict, type DedupVerdict } from '@onegrid/domain/intake/dedup';
 import type { Logger } from 'pino';
 import type { Store } from '../../db/store.ts';
 import type { Clock } from '../../platform/clock.ts';
@@ -30,6 +30,8 @@ export interface AddressGeocoder {
     text: string,
   ): Promise<{ best: { lng: number; lat: number; name: string; confidence: number } | null; candidates: unknown[]; needsConfirmation: boolean }>;
 }
+
+export const INTAKE_DEFAULTS = { classifyThreshold: 0.8, autoDispatchThreshold: 0.9, repeatDays: 30 } as const;
 
 /** districts.settings.intake */
 export interface IntakeSettings {
@@ -100,7 +102,7 @@ export class IntakeService {
       const r = await attempt('classify', () => suggester.suggest(districtId, input.description));
       const top = r?.suggestions[0];
       if (r && top) {
-        const applied = top.p >= (settings.classifyThreshold ?? 0.8);
+        const applied = top.p >= (settings.classifyThreshold ?? INTAKE_DEFAULTS.classifyThreshold);
         if (applied) {
           category = await this.taxonomy.find(districtId, top.kind, top.code);
           confidence = top.p;
@@ -116,9 +118,9 @@ export class IntakeService {
     if (point) {
       const now = this.clock.now();
       const params = this.dedupParams(settings, category);
+      const area = searchArea(point[0], point[1], params.radiusM);
       const found = await attempt('dedup', async () => {
-        const cells = neighbourKeys(point[0], point[1], params.radiusM);
-        const rows = await repo.openNearby(this.store.db, districtId, cells, now - params.windowMs, OPEN, 200);
+        const rows = await repo.openNearby(this.store.db, districtId, area, now - params.windowMs, OPEN, 200);
         const grams = bigrams(input.description);
         const subject = { lng: point[0], lat: point[1], at: now, category: category ? { kind: category.kind, code: category.code } : null, text: input.description };
         return rows
@@ -144,12 +146,15 @@ export class IntakeService {
       }
       if (category) {
         const cat = category;
-        const closed = await attempt('repeat', () =>
-          repo.closedNearby(this.store.db, districtId, neighbourKeys(point[0], point[1], params.radiusM), cat, now - (settings.repeatDays ?? 30) * 86400_000),
-        );
-        if (closed?.[0]) {
-          repeatOf = closed[0].id;
-          decisions.push({ step: 'repeat', outcome: 'flagged', caseId: closed[0].id, number: closed[0].number, closedAt: new Date(closed[0].closed_at ?? 0).toISOString() });
+        const closed = await attempt('repeat', async () => {
+          const since = now - (settings.repeatDays ?? INTAKE_DEFAULTS.repeatDays) * 86400_000;
+          const rows = await repo.closedNearby(this.store.db, districtId, area, cat, since, 100);
+          // The box's corners lie outside the radius, and "the same place" means within it.
+          return rows.find((r) => r.lng !== null && r.lat !== null && haversineM(point[0], point[1], r.lng, r.lat) <= params.radiusM) ?? null;
+        });
+        if (closed) {
+          repeatOf = closed.id;
+          decisions.push({ step: 'repeat', outcome: 'flagged', caseId: closed.id, number: closed.number, closedAt: new Date(closed.closed_at ?? 0).toISOString() });
         }
       }
     }
@@ -180,7 +185,7 @@ export class IntakeService {
         category?.autoDispatch === true &&
         routing.unitId !== null &&
         loc?.outsideJurisdiction === false &&
-        confidence >= (settings.autoDispatchThreshold ?? 0.9);
+        confidence >= (settings.autoDispatchThreshold ?? INTAKE_DEFAULTS.autoDispatchThreshold);
       if (!eligible || !routing.unitId) return false;
       const why = `automatic: ${category?.kind} ${category?.code} (confidence ${confidence.toFixed(2)}), lead by ${routing.rule}`;
       let v = await this.cases.act(system, id, 'accept', { version: 1, reason: why });
@@ -239,7 +244,7 @@ export class IntakeService {
   }
 
   /** The district's system user (no password, cannot sign in) that automatic steps act as. */
-  private systemPrincipal(districtId: string): Promise<Principal | null> {
+  systemPrincipal(districtId: string): Promise<Principal | null> {
     let p = this.system.get(districtId);
     if (!p) {
       p = (async () => {
