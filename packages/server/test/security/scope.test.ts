@@ -252,4 +252,34 @@ describe.each(STORES)('case scope on $name', (kind) => {
     expect(ok.status, JSON.stringify(ok.body)).toBe(201);
     expect(await users()).toBe(before + 1);
   });
+
+  // Last: it moves the suite's clock a month on.
+  it('a street red inbox in deadline order holds exactly its visible red cases, page after page', async () => {
+    for (const g of ['s1c1g1', 's1c2g2', 's2c1g1']) {
+      const reg = await registered(g);
+      expect((await (await a.as('dispatcher')).act(reg.id, 'dispatch', { leadUnitId: g.startsWith('s1') ? t.u.s1 : t.u.cgj })).status).toBe(200);
+    }
+    const h1 = await a.as('h-s1');
+    const visible = new Set(await listIds(h1));
+    t.clock.advance(30 * 86400_000);
+    type Item = { id: string; light: string; deadlineAt: string };
+    const red = (await h1.get('/api/v1/cases?light=red&limit=200')).body.items as Item[];
+    expect(red.length).toBeGreaterThanOrEqual(2);
+    const inbox = (await h1.get('/api/v1/cases?light=red&sort=deadline_asc&limit=200')).body.items as Item[];
+    expect(inbox.map((c) => c.id).sort()).toEqual(red.map((c) => c.id).sort());
+    for (const c of inbox) {
+      expect(c.light).toBe('red');
+      expect(visible.has(c.id)).toBe(true);
+    }
+    const keys = inbox.map((c) => `${c.deadlineAt} ${c.id}`);
+    expect(keys).toEqual([...keys].sort());
+    const paged: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const r: { body: { items: Item[]; nextCursor: string | null } } = await h1.get(`/api/v1/cases?light=red&sort=deadline_asc&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      paged.push(...r.body.items.map((c) => c.id));
+      cursor = r.body.nextCursor;
+    } while (cursor);
+    expect(paged).toEqual(inbox.map((c) => c.id));
+  });
 });

@@ -23,7 +23,7 @@ export function scopeFilter(p: Principal, dir: Directory): ScopeFilter | null {
   return {
     areaColumn: AREA_COLUMN[p.unitKind] ?? null,
     areaUnitId: p.unitId,
-    unitPath: null,
+    unitPath: dir.unit(p.unitId)?.path ?? null,
     userId: p.userId,
   };
 }
