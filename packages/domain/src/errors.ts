@@ -29,6 +29,8 @@ export const ERROR_STATUS = {
   CASE_INVALID_ACTION: 409,
   /** The case changed since the caller read it (version mismatch): reload and retry. */
   CASE_CONFLICT: 409,
+  /** The alarm was cleared before it was acknowledged: there is nothing left to act on. */
+  ALARM_NOT_OPEN: 409,
   /** A unique value (username, unit code, webhook URL…) is already taken. */
   ALREADY_EXISTS: 409,
   /** Too many requests or login attempts. */

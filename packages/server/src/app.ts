@@ -15,6 +15,7 @@ import { intakeRoutes } from './modules/intake/routes.ts';
 import { notifyRoutes } from './modules/notify/routes.ts';
 import { opsRoutes } from './modules/ops/routes.ts';
 import { orgRoutes } from './modules/org/routes.ts';
+import { perceptionRoutes } from './modules/perception/routes.ts';
 import { taxonomyRoutes } from './modules/taxonomy/routes.ts';
 import { installErrorHandler } from './platform/errors.ts';
 import { route } from './platform/http.ts';
@@ -57,6 +58,7 @@ export async function buildApp(s: Services, opts: { logger?: boolean | object } 
   opsRoutes(app, s);
   intakeRoutes(app, s);
   gazetteerRoutes(app, s);
+  perceptionRoutes(app, s);
 
   route(app, {
     method: 'GET',

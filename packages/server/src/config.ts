@@ -27,6 +27,12 @@ const schema = z.object({
   ONEGRID_WARN_RATIO: z.coerce.number().gt(0).lt(1).default(0.8),
   ONEGRID_SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
   ONEGRID_PUBLIC_URL: z.string().url().optional(),
+  MQTT_URL: z
+    .string()
+    .regex(/^(mqtts?|wss?|tcp):\/\//, 'must be an mqtt://, mqtts://, ws:// or wss:// URL (leave unset to ingest over HTTP only)')
+    .optional(),
+  ONEGRID_MQTT_QUEUE: z.coerce.number().int().min(10).default(10_000),
+  ONEGRID_TELEMETRY_RETENTION_DAYS: z.coerce.number().positive().default(30),
 });
 
 export interface Config {
@@ -44,6 +50,9 @@ export interface Config {
   warnRatio: number;
   sessionTtlMs: number;
   publicUrl: string | undefined;
+  mqttUrl: string | undefined;
+  mqttQueue: number;
+  telemetryRetentionMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -70,6 +79,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     warnRatio: e.ONEGRID_WARN_RATIO,
     sessionTtlMs: e.ONEGRID_SESSION_TTL_HOURS * 3600_000,
     publicUrl: e.ONEGRID_PUBLIC_URL,
+    mqttUrl: e.MQTT_URL,
+    mqttQueue: e.ONEGRID_MQTT_QUEUE,
+    telemetryRetentionMs: e.ONEGRID_TELEMETRY_RETENTION_DAYS * 86_400_000,
     ...overrides,
   };
 }

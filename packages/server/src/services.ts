@@ -21,6 +21,12 @@ import { TaxonomyService } from './modules/taxonomy/taxonomy-service.ts';
 import { IntakeService } from './modules/intake/intake-service.ts';
 import { ClassifierService } from './modules/intake/classifier-service.ts';
 import { GazetteerService } from './modules/intake/gazetteer-service.ts';
+import { AlarmService } from './modules/perception/alarm-service.ts';
+import { DeviceService } from './modules/perception/device-service.ts';
+import { MqttIngest } from './modules/perception/mqtt-ingest.ts';
+import { RollupService } from './modules/perception/rollup-service.ts';
+import { RuleService } from './modules/perception/rule-service.ts';
+import { TelemetryService } from './modules/perception/telemetry-service.ts';
 import pino, { type Logger } from 'pino';
 
 export interface Services {
@@ -42,6 +48,13 @@ export interface Services {
   timers: TimerWorker;
   outbox: OutboxProcessor;
   webhooks: WebhookSender;
+  devices: DeviceService;
+  rules: RuleService;
+  alarms: AlarmService;
+  telemetry: TelemetryService;
+  rollups: RollupService;
+  /** MQTT ingest when MQTT_URL is set; `onegrid start` starts it. */
+  mqtt: MqttIngest | null;
   close(): Promise<void>;
 }
 
@@ -60,6 +73,13 @@ export async function createServices(config: Config, opts: { store?: Store; cloc
   const classifier = new ClassifierService(store, clock, taxonomy);
   const gazetteer = new GazetteerService(store, clock, org);
   const intake = new IntakeService(store, clock, org, taxonomy, cases, auth, log, classifier, gazetteer);
+  const devices = new DeviceService(store, clock, org, taxonomy);
+  const rules = new RuleService(store, clock, taxonomy);
+  const alarms = new AlarmService(store, clock, devices, rules, cases, intake, log);
+  const telemetry = new TelemetryService(store, clock, devices, rules, alarms, { retentionMs: config.telemetryRetentionMs, maxFutureMs: 5 * 60_000 }, log);
+  const rollups = new RollupService(store, clock, devices, { batch: 20_000, minuteRetentionMs: config.telemetryRetentionMs });
+  const mqtt = config.mqttUrl ? new MqttIngest(telemetry, org, log, { url: config.mqttUrl, capacity: config.mqttQueue, batchSize: 500, group: 'onegrid' }) : null;
+  if (mqtt) telemetry.attachMqtt(() => mqtt.status());
   return {
     config,
     store,
@@ -79,6 +99,15 @@ export async function createServices(config: Config, opts: { store?: Store; cloc
     timers: new TimerWorker(store, clock),
     outbox: new OutboxProcessor(store, clock, org, bus),
     webhooks: new WebhookSender(store, clock),
-    close: () => store.close(),
+    devices,
+    rules,
+    alarms,
+    telemetry,
+    rollups,
+    mqtt,
+    close: async () => {
+      await mqtt?.stop();
+      await store.close();
+    },
   };
 }

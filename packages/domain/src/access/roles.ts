@@ -28,6 +28,12 @@ export const PERMISSIONS = {
   'taxonomy.write': ['admin'],
   'integration.manage': ['admin'],
   'notification.read': ROLES,
+  'perception.read': ROLES,
+  'perception.manage': ['admin'],
+  'alarm.act': ['intake', 'shift_leader', 'dispatcher', 'supervisor'],
+  // Granted to admin only until a least-privilege gateway role exists: give the API key of a
+  // dedicated integration user (users are per unit) rather than a person's account.
+  'telemetry.ingest': ['admin'],
   'self': ROLES,
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;

@@ -10,6 +10,7 @@ import { migrateToLatest } from '../db/migrate.ts';
 import { openStore } from '../db/store.ts';
 import { DEMO_DISTRICT_CODE, seedDemo } from '../modules/demo/seed-demo.ts';
 import type { GazetteerProblem } from '../modules/intake/gazetteer-service.ts';
+import type { DeviceProblem } from '../modules/perception/device-file.ts';
 import { dataFile } from '../platform/paths.ts';
 import type { DefaultsFile } from '../modules/taxonomy/catalogue.ts';
 import { CliError, districtId, fail, withServices } from './context.ts';
@@ -156,6 +157,42 @@ imp
         if (!isDomainError(e) || e.code !== 'IMPORT_INVALID') throw e;
         // Rows are reported by CSV line (or GeoJSON feature), which the shared handler does not know.
         const problems = (e.details?.problems ?? []) as GazetteerProblem[];
+        const lines = problems.slice(0, 200).map((p) => `  ${p.line !== undefined ? `line ${p.line}` : `feature ${p.index}`}: ${p.reason}`);
+        if (problems.length > 200) lines.push(`  … and ${problems.length - 200} more`);
+        throw new CliError([`IMPORT_INVALID: ${e.message}`, ...lines].join('\n'));
+      }
+    }).catch(fail),
+  );
+
+imp
+  .command('devices <file>')
+  .description('import sensors from CSV with the header code,type,name,lng,lat[,component][,unit] (GCJ-02; component a GB/T 47678.5 code, unit the owning unit code) or from GeoJSON points with those properties; any bad row imports nothing')
+  .option('--district <code>', 'district code (needed when the database has several)')
+  .action((file: string, o: { district?: string }) =>
+    withServices(async (s) => {
+      let content: string;
+      try {
+        content = fs.readFileSync(file, 'utf8');
+      } catch (e) {
+        throw new CliError(`${file}: not readable (${(e as Error).message})`);
+      }
+      const id = await districtId(s, o.district);
+      const bar = new cliProgress.SingleBar({ format: 'importing devices [{bar}] {value}/{total}', clearOnComplete: false }, cliProgress.Presets.shades_classic);
+      let started = false;
+      try {
+        const r = await s.devices.importFile(id, content, (done, total) => {
+          if (!started) {
+            bar.start(total, 0);
+            started = true;
+          }
+          bar.update(done);
+        });
+        if (started) bar.stop();
+        process.stdout.write(`imported ${r.imported} devices\n`);
+      } catch (e) {
+        if (started) bar.stop();
+        if (!isDomainError(e) || e.code !== 'IMPORT_INVALID') throw e;
+        const problems = (e.details?.problems ?? []) as DeviceProblem[];
         const lines = problems.slice(0, 200).map((p) => `  ${p.line !== undefined ? `line ${p.line}` : `feature ${p.index}`}: ${p.reason}`);
         if (problems.length > 200) lines.push(`  … and ${problems.length - 200} more`);
         throw new CliError([`IMPORT_INVALID: ${e.message}`, ...lines].join('\n'));

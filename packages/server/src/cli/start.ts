@@ -38,6 +38,8 @@ export async function start(opts: { demo?: boolean; port?: number; host?: string
   const worker = config.role !== 'api' ? new Worker(s, log) : null;
   const app = config.role !== 'worker' ? await buildApp(s, { logger: { level: config.logLevel === 'info' ? 'warn' : config.logLevel } }) : null;
   if (app) await app.listen({ port: config.port, host: config.host });
+  // MQTT ingest goes with the API role; HTTP ingest needs no broker.
+  if (s.mqtt && config.role !== 'worker') await s.mqtt.start();
   worker?.start();
 
   const addr = app?.server.address();
@@ -47,6 +49,7 @@ export async function start(opts: { demo?: boolean; port?: number; host?: string
     '',
     `OneGrid is running (${s.store.label}, role ${config.role})`,
     ...(app ? [`  API      ${base}/api/v1`, `  Docs     ${base}/docs`, `  OpenAPI  ${base}/api/v1/openapi.json`, `  Health   ${base}/healthz   Metrics ${base}/metrics`] : []),
+    ...(s.mqtt && config.role !== 'worker' ? [`  MQTT     onegrid/<district>/<device>/telemetry on ${config.mqttUrl}`] : []),
   ];
   if (config.demo && demo) {
     lines.push(

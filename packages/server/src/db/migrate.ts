@@ -5,6 +5,8 @@ import * as m0003 from './migrations/0003_gazetteer.ts';
 import * as m0004 from './migrations/0004_intake.ts';
 import * as m0005 from './migrations/0005_dedup_index.ts';
 import * as m0006 from './migrations/0006_case_list_indexes.ts';
+import * as m0007 from './migrations/0007_perception.ts';
+import * as m0008 from './migrations/0008_telemetry_rollups.ts';
 import type { Store } from './store.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
@@ -14,6 +16,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004_intake': m0004,
   '0005_dedup_index': m0005,
   '0006_case_list_indexes': m0006,
+  '0007_perception': m0007,
+  '0008_telemetry_rollups': m0008,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -282,6 +282,113 @@ export interface GazetteerEntryRow {
   created_at: number;
 }
 
+export interface DeviceRow {
+  id: string;
+  district_id: string;
+  code: string;
+  type: string;
+  name: string;
+  /** GCJ-02. */
+  lng: number;
+  lat: number;
+  /** GB/T 47678.5 component code of the thing watched (e.g. 01003 雨水井盖). */
+  component_code: string | null;
+  /** The unit that owns and maintains the device. */
+  unit_id: string | null;
+  created_at: number;
+}
+
+export interface DeviceLatestRow {
+  device_id: string;
+  measurement: string;
+  value: number;
+  at: number;
+}
+
+export interface ReadingRow {
+  device_id: string;
+  measurement: string;
+  at: number;
+  value: number;
+  received_at: number;
+}
+
+export interface PerceptionRuleRow {
+  id: string;
+  district_id: string;
+  code: string;
+  name: string;
+  device_type: string;
+  /** JSON: @onegrid/domain/perception/rules Condition. */
+  condition: string;
+  for_minutes: number;
+  clear_minutes: number;
+  category_kind: string | null;
+  category_code: string | null;
+  urgency: string;
+  active: number;
+  /** 1 when time alone can move the rule (offline, waiting periods): the worker ticks it. */
+  ticks: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface RuleStateRow {
+  device_id: string;
+  rule_id: string;
+  district_id: string;
+  status: string;
+  /** JSON: @onegrid/domain/perception/rules RuleState. */
+  state: string;
+  version: number;
+  updated_at: number;
+}
+
+export interface AlarmRow {
+  id: string;
+  district_id: string;
+  device_id: string;
+  rule_id: string;
+  /** "device:rule" while the alarm is open, null once cleared (unique: one open alarm per pair). */
+  open_key: string | null;
+  status: 'raised' | 'acknowledged' | 'cleared';
+  raised_at: number;
+  /** JSON: measurement → value when raised. */
+  raised_values: string;
+  acknowledged_at: number | null;
+  acknowledged_by: string | null;
+  case_id: string | null;
+  cleared_at: number | null;
+  cleared_values: string | null;
+}
+
+export interface IngestCounterRow {
+  district_id: string;
+  source: string;
+  /** "accepted", or a reject reason. */
+  outcome: string;
+  count: number;
+  updated_at: number;
+}
+
+export interface ReadingRollupRow {
+  device_id: string;
+  measurement: string;
+  bucket: 'minute' | 'hour';
+  /** Start of the bucket, epoch ms. */
+  start: number;
+  min: number;
+  max: number;
+  sum: number;
+  count: number;
+}
+
+export interface RollupCursorRow {
+  name: string;
+  /** received_at of the last raw reading folded in. */
+  position: number;
+}
+
 export interface DB {
   districts: DistrictRow;
   units: UnitRow;
@@ -303,4 +410,13 @@ export interface DB {
   webhook_deliveries: WebhookDeliveryRow;
   classifier_models: ClassifierModelRow;
   gazetteer_entries: GazetteerEntryRow;
+  devices: DeviceRow;
+  device_latest: DeviceLatestRow;
+  readings: ReadingRow;
+  perception_rules: PerceptionRuleRow;
+  rule_states: RuleStateRow;
+  alarms: AlarmRow;
+  ingest_counters: IngestCounterRow;
+  reading_rollups: ReadingRollupRow;
+  rollup_cursors: RollupCursorRow;
 }

@@ -1,0 +1,203 @@
+/** SQL for perception only: devices, readings, rules, rule states, alarms and ingest counters. */
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { AlarmRow, DB, DeviceLatestRow, DeviceRow, PerceptionRuleRow, ReadingRow, RuleStateRow } from '../../db/schema.ts';
+
+type Q = Kysely<DB> | Transaction<DB>;
+
+export const perceptionRepository = {
+  // ------------------------------------------------------------ devices
+  async insertDevices(q: Q, rows: DeviceRow[]): Promise<void> {
+    // 11 columns × 500 rows stays under SQLite's bound-parameter limit.
+    for (let i = 0; i < rows.length; i += 500) await q.insertInto('devices').values(rows.slice(i, i + 500)).execute();
+  },
+  deviceCodes(q: Q, districtId: string): Promise<Array<{ code: string }>> {
+    return q.selectFrom('devices').select('code').where('district_id', '=', districtId).execute();
+  },
+  devices(q: Q, districtId: string, filter: { type?: string | undefined; codes?: string[] } = {}): Promise<DeviceRow[]> {
+    let qb = q.selectFrom('devices').selectAll().where('district_id', '=', districtId);
+    if (filter.type) qb = qb.where('type', '=', filter.type);
+    if (filter.codes) qb = qb.where('code', 'in', filter.codes.length ? filter.codes : ['']);
+    return qb.orderBy('code').execute();
+  },
+  deviceById(q: Q, id: string): Promise<DeviceRow | undefined> {
+    return q.selectFrom('devices').selectAll().where('id', '=', id).executeTakeFirst();
+  },
+  latestOf(q: Q, deviceIds: string[]): Promise<DeviceLatestRow[]> {
+    if (!deviceIds.length) return Promise.resolve([]);
+    return q.selectFrom('device_latest').selectAll().where('device_id', 'in', deviceIds).execute();
+  },
+
+  // ------------------------------------------------------------ readings
+  async insertReadings(q: Q, rows: ReadingRow[]): Promise<void> {
+    for (let i = 0; i < rows.length; i += 1000) await q.insertInto('readings').values(rows.slice(i, i + 1000)).execute();
+  },
+  /** Keeps the newest value per measurement: an older (late) reading never overwrites a newer one. */
+  async upsertLatest(q: Q, rows: DeviceLatestRow[]): Promise<void> {
+    for (let i = 0; i < rows.length; i += 1000) {
+      await q
+        .insertInto('device_latest')
+        .values(rows.slice(i, i + 1000))
+        .onConflict((oc) =>
+          oc
+            .columns(['device_id', 'measurement'])
+            .doUpdateSet({ value: sql`excluded.value`, at: sql`excluded.at` })
+            .where('device_latest.at', '<', sql<number>`excluded.at`),
+        )
+        .execute();
+    }
+  },
+  readings(q: Q, deviceId: string, measurement: string, since: number, limit: number): Promise<Array<Pick<ReadingRow, 'at' | 'value'>>> {
+    return q
+      .selectFrom('readings')
+      .select(['at', 'value'])
+      .where('device_id', '=', deviceId)
+      .where('measurement', '=', measurement)
+      .where('at', '>=', since)
+      .orderBy('at')
+      .limit(limit)
+      .execute();
+  },
+  /**
+   * Deletes the `limit` oldest readings older than `before` (more only when several share the
+   * edge time, so a batch always makes progress); returns how many.
+   */
+  async pruneReadings(q: Q, before: number, limit: number): Promise<number> {
+    const edge = await q.selectFrom('readings').select('at').where('at', '<', before).orderBy('at').offset(Math.max(0, limit - 1)).limit(1).executeTakeFirst();
+    let del = q.deleteFrom('readings').where('at', '<', before);
+    if (edge) del = del.where('at', '<=', edge.at);
+    const r = await del.executeTakeFirst();
+    return Number(r.numDeletedRows);
+  },
+
+  // ------------------------------------------------------------ rules
+  insertRule(q: Q, row: PerceptionRuleRow): Promise<unknown> {
+    return q.insertInto('perception_rules').values(row).execute();
+  },
+  async updateRule(q: Q, districtId: string, id: string, patch: Partial<PerceptionRuleRow>): Promise<number> {
+    const r = await q.updateTable('perception_rules').set(patch).where('id', '=', id).where('district_id', '=', districtId).executeTakeFirst();
+    return Number(r.numUpdatedRows);
+  },
+  rules(q: Q, districtId: string): Promise<PerceptionRuleRow[]> {
+    return q.selectFrom('perception_rules').selectAll().where('district_id', '=', districtId).orderBy('code').execute();
+  },
+  ruleById(q: Q, id: string): Promise<PerceptionRuleRow | undefined> {
+    return q.selectFrom('perception_rules').selectAll().where('id', '=', id).executeTakeFirst();
+  },
+  /** Districts with active rules that time alone can move (offline, waiting periods). */
+  async districtsWithTickingRules(q: Q): Promise<string[]> {
+    const rows = await q.selectFrom('perception_rules').select('district_id').distinct().where('active', '=', 1).where('ticks', '=', 1).execute();
+    return rows.map((r) => r.district_id);
+  },
+
+  // ------------------------------------------------------------ rule states
+  states(q: Q, deviceIds: string[], ruleIds: string[]): Promise<RuleStateRow[]> {
+    if (!deviceIds.length || !ruleIds.length) return Promise.resolve([]);
+    return q.selectFrom('rule_states').selectAll().where('device_id', 'in', deviceIds).where('rule_id', 'in', ruleIds).execute();
+  },
+  async insertStates(q: Q, rows: RuleStateRow[]): Promise<void> {
+    for (let i = 0; i < rows.length; i += 500) await q.insertInto('rule_states').values(rows.slice(i, i + 500)).execute();
+  },
+  /**
+   * Writes many states in one statement per 500, each only if its version is still the one read;
+   * returns how many were written (fewer than given: another process moved some meanwhile).
+   * VALUES columns are column1…column7 in both stores, and UPDATE … FROM works in both.
+   */
+  async updateStates(q: Q, rows: Array<{ row: RuleStateRow; expected: number }>): Promise<number> {
+    let n = 0;
+    for (let i = 0; i < rows.length; i += 500) {
+      const values = sql.join(
+        rows
+          .slice(i, i + 500)
+          .map(
+            ({ row: r, expected }) =>
+              sql`(${r.device_id}, ${r.rule_id}, ${r.status}, ${r.state}, cast(${r.version} as integer), cast(${r.updated_at} as bigint), cast(${expected} as integer))`,
+          ),
+      );
+      const res = await sql`update rule_states set status = v.column3, state = v.column4, version = v.column5, updated_at = v.column6
+        from (values ${values}) as v
+        where rule_states.device_id = v.column1 and rule_states.rule_id = v.column2 and rule_states.version = v.column7`.execute(q);
+      n += Number(res.numAffectedRows ?? 0);
+    }
+    return n;
+  },
+  async devicesInStatus(q: Q, ruleId: string, statuses: string[]): Promise<string[]> {
+    const rows = await q.selectFrom('rule_states').select('device_id').where('rule_id', '=', ruleId).where('status', 'in', statuses).execute();
+    return rows.map((r) => r.device_id);
+  },
+  statusCounts(q: Q, districtId: string): Promise<Array<{ status: string; n: number }>> {
+    return q
+      .selectFrom('rule_states')
+      .select((eb) => ['status', eb.fn.countAll<number>().as('n')])
+      .where('district_id', '=', districtId)
+      .groupBy('status')
+      .execute();
+  },
+
+  // ------------------------------------------------------------ alarms
+  /** Opens the alarm unless one is already open for the pair; true when this call opened it. */
+  async openAlarm(q: Q, row: AlarmRow): Promise<boolean> {
+    const r = await q
+      .insertInto('alarms')
+      .values(row)
+      .onConflict((oc) => oc.column('open_key').doNothing())
+      .executeTakeFirst();
+    return Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
+  },
+  /** Clears the open alarm of the pair; returns it (with its case), or undefined if none was open. */
+  async clearAlarm(q: Q, openKey: string, at: number, values: string): Promise<Pick<AlarmRow, 'id' | 'case_id'> | undefined> {
+    const open = await q.selectFrom('alarms').select(['id', 'case_id']).where('open_key', '=', openKey).executeTakeFirst();
+    if (!open) return undefined;
+    await q.updateTable('alarms').set({ status: 'cleared', open_key: null, cleared_at: at, cleared_values: values }).where('id', '=', open.id).execute();
+    return open;
+  },
+  alarmById(q: Q, id: string): Promise<AlarmRow | undefined> {
+    return q.selectFrom('alarms').selectAll().where('id', '=', id).executeTakeFirst();
+  },
+  alarms(q: Q, districtId: string, f: { status?: AlarmRow['status'][] | undefined; deviceId?: string | undefined; limit: number }): Promise<AlarmRow[]> {
+    let qb = q.selectFrom('alarms').selectAll().where('district_id', '=', districtId);
+    if (f.status?.length) qb = qb.where('status', 'in', f.status);
+    if (f.deviceId) qb = qb.where('device_id', '=', f.deviceId);
+    return qb.orderBy('raised_at', 'desc').orderBy('id', 'desc').limit(f.limit).execute();
+  },
+  /** Only a raised alarm can be acknowledged: false when it was acknowledged or cleared meanwhile. */
+  async acknowledge(q: Q, id: string, by: string, at: number, caseId: string): Promise<boolean> {
+    const r = await q
+      .updateTable('alarms')
+      .set({ status: 'acknowledged', acknowledged_at: at, acknowledged_by: by, case_id: caseId })
+      .where('id', '=', id)
+      .where('status', '=', 'raised')
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  },
+  setAlarmCase(q: Q, id: string, caseId: string): Promise<unknown> {
+    return q.updateTable('alarms').set({ case_id: caseId }).where('id', '=', id).where('case_id', 'is', null).execute();
+  },
+  /** The case of the latest earlier alarm of this device and rule that has one. */
+  async lastCaseOf(q: Q, deviceId: string, ruleId: string): Promise<string | null> {
+    const r = await q
+      .selectFrom('alarms')
+      .select('case_id')
+      .where('device_id', '=', deviceId)
+      .where('rule_id', '=', ruleId)
+      .where('case_id', 'is not', null)
+      .orderBy('raised_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return r?.case_id ?? null;
+  },
+
+  // ------------------------------------------------------------ counters
+  async bumpCounters(q: Q, districtId: string, source: string, counts: Map<string, number>, now: number): Promise<void> {
+    // A fixed order, so concurrent batches lock counter rows in the same sequence.
+    for (const [outcome, n] of [...counts].sort(([a], [b]) => a.localeCompare(b))) {
+      await q
+        .insertInto('ingest_counters')
+        .values({ district_id: districtId, source, outcome, count: n, updated_at: now })
+        .onConflict((oc) => oc.columns(['district_id', 'source', 'outcome']).doUpdateSet({ count: sql`ingest_counters.count + ${n}`, updated_at: now }))
+        .execute();
+    }
+  },
+  counters(q: Q, districtId: string): Promise<Array<{ source: string; outcome: string; count: number; updated_at: number }>> {
+    return q.selectFrom('ingest_counters').select(['source', 'outcome', 'count', 'updated_at']).where('district_id', '=', districtId).orderBy('source').orderBy('outcome').execute();
+  },
+};
