@@ -38,13 +38,9 @@ const TARGET_RSS_MB = 300;
  * Indexes proposed for the list (docs/performance.md explains each); --try-indexes creates
  * them for one run and drops them afterwards. Written for both stores.
  */
-const PROPOSED_INDEXES = [
-  // A category filter otherwise walks cases_list newest-first until it has a page: for a
-  // category with 0.05 % of the cases that is ~40,000 rows per first page. `id` completes the
-  // list's ORDER BY (created_at, id); without it SQLite (no statistics) keeps cases_list.
-  'create index if not exists bench_cases_category on cases (district_id, category_kind, category_code, created_at, id)',
-];
-const PROPOSED_INDEX_NAMES = ['bench_cases_category'];
+// None pending: migration 0006 made the category and deadline proposals real.
+const PROPOSED_INDEXES: string[] = [];
+const PROPOSED_INDEX_NAMES: string[] = [];
 
 /** Records the operation trees of queries while armed, so the server's exact SQL can be replayed. */
 class Capture implements KyselyPlugin {
@@ -190,6 +186,12 @@ export async function run(argv: string[]): Promise<void> {
         name: 'street handler (scope) · light=red',
         variants: handlers.map((h) => ({ label: h.street.name, path: '/api/v1/cases?light=red', token: h.token })),
       },
+      // The red inbox as a worklist: most overdue first.
+      { name: 'district-wide · light=red&sort=deadline_asc', variants: [{ label: 'red', path: '/api/v1/cases?light=red&sort=deadline_asc', token: intake }] },
+      {
+        name: 'street handler (scope) · light=red&sort=deadline_asc',
+        variants: handlers.map((h) => ({ label: h.street.name, path: '/api/v1/cases?light=red&sort=deadline_asc', token: h.token })),
+      },
     ];
 
     const results: Measured[] = [];
@@ -289,7 +291,7 @@ export async function run(argv: string[]): Promise<void> {
   }
 }
 
-/** SQL for the report, a scope filter's hundreds of unit-id placeholders counted rather than listed. */
+/** SQL for the report, a long IN list's placeholders counted rather than listed. */
 function shortSql(text: string): string {
   return text.replace(/\?(?:, \?){9,}/g, (m) => `?, … (${m.split(',').length} parameters)`);
 }

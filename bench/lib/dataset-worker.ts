@@ -141,11 +141,12 @@ async function generate(spec: DatasetSpec): Promise<DatasetMeta> {
       let suspended = 0;
       let remaining: number | null = null;
       if (stage) {
-        stageStarted = Math.min(lastChange, now);
+        // Whole milliseconds: PostgreSQL's bigint columns reject fractions (SQLite stored them as REAL).
+        stageStarted = Math.round(Math.min(lastChange, now));
         limitMin = LIMIT_MIN[stage];
         const wall = limitMin * 60_000 * WALL_FACTOR[stage];
         deadlineAt = stageStarted + wall;
-        warnAt = stageStarted + 0.8 * wall;
+        warnAt = stageStarted + Math.round(0.8 * wall);
         if (stepIndex >= 2 && next() < 0.005) {
           suspended = 1;
           remaining = Math.round(limitMin * next());
@@ -158,7 +159,7 @@ async function generate(spec: DatasetSpec): Promise<DatasetMeta> {
       const units: CaseUnitRow[] = [];
       if (LEAD_STATES.has(state)) {
         lead = next() < 0.55 ? department(next()).id : street;
-        const since = created + (Math.min(now, lastChange) - created) * 0.3;
+        const since = Math.round(created + (Math.min(now, lastChange) - created) * 0.3);
         units.push({ case_id: id, unit_id: lead, role: 'lead', active: 1, since });
         if (next() < 0.08) {
           const co = department(next()).id;

@@ -12,7 +12,7 @@ import type { Store } from '../../packages/server/src/db/store.ts';
 import { dropPgDatabase, type StoreKind } from './stores.ts';
 
 /** Bumped whenever the generator changes what it writes, so an old data set is rebuilt. */
-export const DATASET_VERSION = 5;
+export const DATASET_VERSION = 6;
 export const DEFAULT_SQLITE_FILE = '/tmp/onegrid-bench-1m.sqlite';
 export const PG_DATABASE = 'onegrid_bench_1m';
 
