@@ -3,14 +3,17 @@
  * towns/streets). Built once, immutable; locate() allocates nothing on its fast path.
  *
  * Two levels: a static flatbush R-tree over polygon bounding boxes, and in front of it a uniform
- * cell directory over the layer's extent listing, per cell, the polygons whose bbox reaches it,
- * smallest area first. A point query reads one cell and runs point-in-polygon on its few
- * candidates (first hit wins). The R-tree answers for the rare crowded cells, or for a whole
- * layer so overlapping that the directory would grow too large. On the development VM, over ~10k
- * lattice squares, a flatbush point search alone cost ~0.7 µs and the directory path ~0.15 µs.
+ * cell directory (cell-directory.ts) listing, per cell, the polygons that reach it, smallest area
+ * first, with those covering the whole cell marked. A point query reads one cell: most cells lie
+ * inside one polygon and answer at once; on a cell an edge crosses, point-in-polygon runs on its
+ * few candidates (first hit wins). The R-tree answers for the rare crowded cells, or for a whole
+ * layer so overlapping that the directory would grow too large. On the bench VM a point costs
+ * 0.1–0.5 µs through the directory (mostly cache misses), ~0.7 µs through flatbush alone.
  */
 import Flatbush from 'flatbush';
 import { DomainError } from '../errors.ts';
+import type { CROWDED as DirCrowded, EMPTY as DirEmpty, WHOLE as DirWhole } from './cell-directory.ts';
+import { buildCellDirectory, cellOf } from './cell-directory.ts';
 import type { BBox, MultiPolygon, Polygon, Ring } from './geometry.ts';
 import { bbox, geometryAreaM2, polygonsOf, validateGeometry } from './geometry.ts';
 import { ringContains } from './point-in-polygon.ts';
@@ -20,15 +23,11 @@ export interface IndexedArea {
   geometry: Polygon | MultiPolygon;
 }
 
-/** Directory cells per polygon: more cells, fewer candidates per query, more memory. */
-const CELLS_PER_PART = 2;
-/** A cell with more candidates than this defers to the R-tree. */
-const MAX_CELL_CANDIDATES = 48;
-/** Directory entries allowed per cell on average before the layer goes R-tree only. */
-const ENTRIES_PER_CELL_BUDGET = 8;
-/** Flag bit in cellStart marking a crowded cell; LOW masks it off. */
-const CROWDED = 0x8000_0000;
-const LOW = 0x7fff_ffff;
+// The directory's markers as local constants: V8 reloads an imported binding at every use, which
+// made the empty-cell path 6× slower. The types pin each copy to the exported value.
+const EMPTY: typeof DirEmpty = -1;
+const CROWDED: typeof DirCrowded = -2;
+const WHOLE: typeof DirWhole = -3;
 
 /** Layout of one polygon's record in AreaIndex.blob (offsets from the record start). */
 const R_BOX = 0; // minX, minY, maxX, maxY
@@ -57,12 +56,9 @@ export class AreaIndex {
   private readonly rows: number = 0;
   private readonly invCellW: number = 0;
   private readonly invCellH: number = 0;
-  /**
-   * Cell c lists record offsets cellItems[cellStart[c], cellStart[c + 1] & LOW) smallest area
-   * first; CROWDED set in cellStart[c] means the R-tree answers; null means R-tree only.
-   */
-  private readonly cellStart: Uint32Array | null = null;
-  private readonly cellItems: Uint32Array = new Uint32Array(0);
+  /** See CellDirectory; null means R-tree only. */
+  private readonly cellHead: Int32Array | null = null;
+  private readonly cellItems: Int32Array = new Int32Array(0);
   // Scratch for the R-tree path, read by the one filter function so locate() creates no closure
   // (safe: search() is synchronous and the index is otherwise never written after construction).
   private qx = 0;
@@ -73,6 +69,9 @@ export class AreaIndex {
 
   constructor(areas: IndexedArea[]) {
     this.size = areas.length;
+    // Made in a method of its own: a closure created here would share this scope and keep the
+    // validated copies of every geometry (about 4× the index) alive as long as the index.
+    this.visit = this.treeVisitor();
     const parts = collectParts(areas);
     const n = parts.list.length;
     spatialSort(parts.list);
@@ -82,7 +81,8 @@ export class AreaIndex {
     this.partOffset = new Uint32Array(n);
     this.partIds = parts.list.map((part) => (areas[part.area] as IndexedArea).id);
     let o = 0;
-    parts.list.forEach((part, p) => {
+    for (let p = 0; p < n; p++) {
+      const part = parts.list[p] as Part;
       const blob = this.blob;
       this.partOffset[p] = o;
       blob.set(part.box, o + R_BOX);
@@ -90,27 +90,17 @@ export class AreaIndex {
       blob[o + R_PART] = p;
       blob[o + R_RINGS] = part.rings.length;
       let c = o + R_RINGS + 1 + part.rings.length;
-      part.rings.forEach((ring, k) => {
+      for (let k = 0; k < part.rings.length; k++) {
+        const ring = part.rings[k] as Ring;
         for (let j = 0; j < ring.length - 1; j++) {
           const [x, y] = ring[j] as [number, number];
           blob[c++] = x;
           blob[c++] = y;
         }
         blob[o + R_RINGS + 1 + k] = c;
-      });
-      o = c;
-    });
-
-    this.visit = (part: number): boolean => {
-      const rec = this.partOffset[part] as number;
-      const r = this.blob[rec + R_RANK] as number;
-      if (r < this.bestRank && this.recordContains(rec, this.qx, this.qy)) {
-        this.best = part;
-        this.bestRank = r;
       }
-      // Never collect: the winner is tracked above, so flatbush's result array stays empty.
-      return false;
-    };
+      o = c;
+    }
 
     if (n === 0) {
       this.tree = null;
@@ -125,75 +115,23 @@ export class AreaIndex {
     this.maxX = tree.maxX;
     this.maxY = tree.maxY;
 
-    // Cells shaped like the extent, about CELLS_PER_PART per polygon.
-    const w = this.maxX - this.minX;
-    const h = this.maxY - this.minY;
-    const target = n * CELLS_PER_PART;
-    this.cols = Math.max(1, Math.min(target, Math.round(Math.sqrt((target * w) / h))));
-    this.rows = Math.max(1, Math.ceil(target / this.cols));
-    this.invCellW = this.cols / w;
-    this.invCellH = this.rows / h;
-    const cells = this.cols * this.rows;
-
     // Polygons in rank order, so every cell's list comes out smallest area first.
     const byRank = Array.from({ length: n }, (_, p) => p);
-    const rankOf = (p: number): number => rank[(parts.list[p] as Part).area] as number;
-    byRank.sort((a, b) => rankOf(a) - rankOf(b) || a - b);
-    const ranges = new Uint32Array(n * 4);
-    parts.list.forEach((part, p) => {
-      ranges.set(
-        [this.cellX(part.box[0]), this.cellY(part.box[1]), this.cellX(part.box[2]), this.cellY(part.box[3])],
-        p * 4,
-      );
-    });
-
-    const count = new Uint32Array(cells);
-    const budget = cells * ENTRIES_PER_CELL_BUDGET;
-    let entries = 0;
-    for (let p = 0; p < n; p++) {
-      const cx0 = ranges[4 * p] as number;
-      const cx1 = ranges[4 * p + 2] as number;
-      const cy1 = ranges[4 * p + 3] as number;
-      entries += (cx1 - cx0 + 1) * (cy1 - (ranges[4 * p + 1] as number) + 1);
-      if (entries > budget) return;
-      for (let cy = ranges[4 * p + 1] as number; cy <= cy1; cy++) {
-        for (let cx = cx0; cx <= cx1; cx++) {
-          const i = cy * this.cols + cx;
-          count[i] = (count[i] as number) + 1;
-        }
-      }
-    }
-    const start = new Uint32Array(cells + 1);
-    let total = 0;
-    for (let i = 0; i < cells; i++) {
-      const m = count[i] as number;
-      if (m > MAX_CELL_CANDIDATES) {
-        start[i] = total | CROWDED;
-      } else {
-        start[i] = total;
-        total += m;
-      }
-    }
-    start[cells] = total;
-    const items = new Uint32Array(total);
-    const fill = start.slice(0, cells);
-    for (const p of byRank) {
-      const cx0 = ranges[4 * p] as number;
-      const cx1 = ranges[4 * p + 2] as number;
-      const cy1 = ranges[4 * p + 3] as number;
-      for (let cy = ranges[4 * p + 1] as number; cy <= cy1; cy++) {
-        for (let cx = cx0; cx <= cx1; cx++) {
-          const i = cy * this.cols + cx;
-          const f = fill[i] as number;
-          if ((f & CROWDED) === 0) {
-            items[f] = this.partOffset[p] as number;
-            fill[i] = f + 1;
-          }
-        }
-      }
-    }
-    this.cellStart = start;
-    this.cellItems = items;
+    const rankOfPart = Float64Array.from(parts.list, (part) => rank[part.area] as number);
+    byRank.sort((a, b) => (rankOfPart[a] as number) - (rankOfPart[b] as number) || a - b);
+    const dir = buildCellDirectory(
+      parts.list.map((part, p) => ({ rings: part.rings, box: part.box, record: this.partOffset[p] as number })),
+      byRank,
+      [this.minX, this.minY, this.maxX, this.maxY],
+      parts.vertices,
+    );
+    if (dir === null) return;
+    this.cols = dir.cols;
+    this.rows = dir.rows;
+    this.invCellW = dir.invCellW;
+    this.invCellH = dir.invCellH;
+    this.cellHead = dir.head;
+    this.cellItems = dir.items;
   }
 
   /**
@@ -204,15 +142,20 @@ export class AreaIndex {
   locate(lng: number, lat: number): string | null {
     // Also rejects NaN, which would otherwise slip through every comparison below.
     if (!(lng >= this.minX && lng <= this.maxX && lat >= this.minY && lat <= this.maxY)) return null;
-    const start = this.cellStart;
-    if (start === null) return this.locateInTree(lng, lat);
-    const cell = this.cellY(lat) * this.cols + this.cellX(lng);
-    const first = start[cell] as number;
-    if ((first & CROWDED) !== 0) return this.locateInTree(lng, lat);
-    const end = (start[cell + 1] as number) & LOW;
+    const heads = this.cellHead;
+    if (heads === null) return this.locateInTree(lng, lat);
+    const head =
+      heads[cellOf(lat, this.minY, this.invCellH, this.rows) * this.cols + cellOf(lng, this.minX, this.invCellW, this.cols)] as number;
+    if (head <= WHOLE) return this.partIds[WHOLE - head] as string;
+    if (head === EMPTY) return null;
+    if (head === CROWDED) return this.locateInTree(lng, lat);
+    const items = this.cellItems;
     const blob = this.blob;
-    for (let i = first; i < end; i++) {
-      const o = this.cellItems[i] as number;
+    const end = head + (items[head] as number);
+    for (let i = head + 1; i <= end; i++) {
+      const o = items[i] as number;
+      // The polygon covers the whole cell: no smaller one reached this point (they come first).
+      if (o <= WHOLE) return this.partIds[WHOLE - o] as string;
       if (
         lng < (blob[o] as number) ||
         lat < (blob[o + 1] as number) ||
@@ -237,6 +180,19 @@ export class AreaIndex {
     return this.best < 0 ? null : (this.partIds[this.best] as string);
   }
 
+  private treeVisitor(): (part: number) => boolean {
+    return (part: number): boolean => {
+      const rec = this.partOffset[part] as number;
+      const r = this.blob[rec + R_RANK] as number;
+      if (r < this.bestRank && this.recordContains(rec, this.qx, this.qy)) {
+        this.best = part;
+        this.bestRank = r;
+      }
+      // Never collect: the winner is tracked above, so flatbush's result array stays empty.
+      return false;
+    };
+  }
+
   /** Even–odd over the record's rings (outer, then holes). */
   private recordContains(o: number, x: number, y: number): boolean {
     const blob = this.blob;
@@ -249,18 +205,6 @@ export class AreaIndex {
       ringStart = ringEnd;
     }
     return inside;
-  }
-
-  // Both mappings are monotone in the coordinate (rounding included), so a point inside a
-  // polygon's bbox always maps into the cell range computed from that bbox's corners.
-  private cellX(x: number): number {
-    const cx = ((x - this.minX) * this.invCellW) | 0;
-    return cx < this.cols ? cx : this.cols - 1;
-  }
-
-  private cellY(y: number): number {
-    const cy = ((y - this.minY) * this.invCellH) | 0;
-    return cy < this.rows ? cy : this.rows - 1;
   }
 }
 

@@ -329,4 +329,47 @@ describe('randomised cross-checks against a naive scan', () => {
       expect(index.locate(x, y), `(${x}, ${y})`).toBe(naive(areas, x, y));
     }
   });
+
+  it('irregular partition with a holed cell and its island: vertices, edges and points 1e-12…1e-8° off them', () => {
+    // Jittered 8×8 lattice whose neighbours share bit-identical corners, so every point has one owner.
+    const next = rng(11);
+    const n = 8;
+    const step = 0.01;
+    const corner: [number, number][][] = [];
+    for (let j = 0; j <= n; j++) {
+      corner.push([]);
+      for (let i = 0; i <= n; i++) {
+        const jx = i === 0 || i === n ? 0 : (next() - 0.5) * 0.3;
+        const jy = j === 0 || j === n ? 0 : (next() - 0.5) * 0.3;
+        (corner[j] as [number, number][]).push([106.5 + (i + jx) * step, 29.6 + (j + jy) * step]);
+      }
+    }
+    const at = (i: number, j: number) => (corner[j] as [number, number][])[i] as [number, number];
+    const areas: IndexedArea[] = [];
+    for (let j = 0; j < n; j++) {
+      for (let i = 0; i < n; i++) {
+        const outer: Ring = [at(i, j), at(i + 1, j), at(i + 1, j + 1), at(i, j + 1), at(i, j)];
+        areas.push({ id: `C${j}${i}`, geometry: { type: 'Polygon', coordinates: [outer] } });
+      }
+    }
+    const hole = rect(106.5335, 29.6335, 106.5365, 29.6365);
+    (areas[3 * n + 3] as { geometry: Polygon }).geometry.coordinates.push(hole);
+    areas.push({ id: 'ISLAND', geometry: { type: 'Polygon', coordinates: [hole] } });
+    const index = new AreaIndex(areas);
+    const probes: [number, number][] = [];
+    for (const a of areas) {
+      for (const ring of (a.geometry as Polygon).coordinates) {
+        for (let k = 0; k + 1 < ring.length; k++) {
+          const [x0, y0] = ring[k] as [number, number];
+          const [x1, y1] = ring[k + 1] as [number, number];
+          probes.push([x0, y0], [x0 + (x1 - x0) * next(), y0 + (y1 - y0) * next()]);
+          for (const d of [1e-12, 1e-10, 1e-8]) {
+            probes.push([x0 + d, y0], [x0 - d, y0], [x0, y0 + d], [x0, y0 - d], [(x0 + x1) / 2 + d, (y0 + y1) / 2 - d]);
+          }
+        }
+      }
+    }
+    for (let k = 0; k < 5_000; k++) probes.push([106.499 + next() * 0.082, 29.599 + next() * 0.082]);
+    for (const [x, y] of probes) expect(index.locate(x, y), `(${x}, ${y})`).toBe(naive(areas, x, y));
+  });
 });
