@@ -6,8 +6,8 @@ const BENCHES: Record<string, string> = {
   intake: 'POST /api/v1/cases over HTTP: max throughput, p50/p99 at half rate; baselines bare Fastify and raw INSERT',
   lifecycle: 'case actions (accept) over HTTP: transitions/s, p50/p99; baselines bare Fastify and raw UPDATE',
   'case-list': 'filtered first page of GET /api/v1/cases over 1,000,000 cases: p50/p99, server RSS; baseline the raw SQL',
-  geocode: 'AreaIndex.locate() over 10k/100k-polygon lattices against a brute-force scan',
-  dedup: 'intake dedup candidate search (openNearby by lattice cell) over 1,000,000 open cases: p50/p99; baseline a lng/lat box',
+  geocode: 'AreaIndex.locate() over the demo grids and 100,000 synthetic polygons (holes, multipolygons) against a brute-force scan and PostGIS ST_Contains',
+  dedup: 'intake duplicate and repeat search (openNearby, closedNearby) over 1,000,000 open cases: p50/p99; baselines the old cell query and a lng/lat box',
   'geocode-address': 'address text → gazetteer entry (AddressIndex.match) over the demo gazetteer and 5,000 entries; baseline a naive scan',
   classify: 'description → top-3 categories (jieba + model) over the held-out corpus: descriptions/s, p50/p99, RSS; baseline tokenise only',
 };
