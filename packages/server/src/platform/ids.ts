@@ -1,4 +1,17 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
+
+// Random bytes drawn from the CSPRNG in blocks: one syscall per 256 ids instead of two per id.
+const POOL = Buffer.alloc(4096);
+let poolAt = POOL.length;
+function random(n: number): Buffer {
+  if (poolAt + n > POOL.length) {
+    randomFillSync(POOL);
+    poolAt = 0;
+  }
+  const out = Buffer.from(POOL.subarray(poolAt, poolAt + n));
+  poolAt += n;
+  return out;
+}
 
 /**
  * UUIDv7: time-ordered, so new rows land at the end of primary-key indexes on both stores and
@@ -13,9 +26,9 @@ export function newId(now = Date.now()): string {
     now = lastMs;
   } else {
     lastMs = now;
-    seq = randomBytes(2).readUInt16BE(0) & 0x7ff;
+    seq = random(2).readUInt16BE(0) & 0x7ff;
   }
-  const b = randomBytes(16);
+  const b = random(16);
   b.writeUIntBE(now, 0, 6);
   b[6] = 0x70 | (seq >> 8);
   b[7] = seq & 0xff;
