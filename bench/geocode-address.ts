@@ -16,6 +16,7 @@ import { parseGazetteerFile } from '../packages/server/src/modules/intake/gazett
 import { dataFile } from '../packages/server/src/platform/paths.ts';
 import { Args } from './lib/args.ts';
 import { latencyOf, mb, rate, ratio, Report, round, RssSampler } from './lib/report.ts';
+import { seededRandom as rng } from '../packages/domain/src/random.ts';
 
 const TARGET_QPS = 20_000;
 const CN = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
@@ -26,17 +27,6 @@ const SYLLABLES = ['金', '龙', '华', '江', '北', '嘉', '陵', '鸿', '恩'
 const SUFFIXES = ['小区', '花园', '大厦', '广场', '公寓', '苑', '佳园', '商场', '酒店', '幼儿园', '菜市场', '停车场'];
 const TYPO: Record<string, string> = { 路: '陆', 街: '接', 园: '元', 坪: '平', 门: '们', 步: '不', 桥: '乔', 沟: '勾', 嘴: '咀', 店: '点' };
 
-/** mulberry32: runs are comparable. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** 0..999 in Chinese, as callers say door numbers (三十二号, 一百零五号). */
 function chinese(n: number): string {

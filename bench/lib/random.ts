@@ -1,16 +1,6 @@
 /** Seeded randomness, so two runs of a bench generate the same data and stay comparable. */
+export { seededRandom as rng } from '../../packages/domain/src/random.ts';
 
-/** mulberry32: a tiny, fast PRNG with a 2^32 period, plenty for synthetic data. */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Picks from weighted choices in O(log n) after an O(n) set-up. */
 export function weighted<T>(choices: ReadonlyArray<readonly [T, number]>): (r: number) => T {

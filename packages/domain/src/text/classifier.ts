@@ -9,6 +9,7 @@
  * A model is plain JSON (stored in the database, shipped to the console); the arrays the hot
  * path needs are compiled from it once per model object.
  */
+import { seededRandom as mulberry32 } from '../random.ts';
 
 export const MODEL_FORMAT = 'onegrid-text-lr/1';
 
@@ -295,16 +296,6 @@ export function splitHeldOut<T extends { text: string }>(examples: readonly T[],
   return { train, heldOut };
 }
 
-function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // ---------------------------------------------------------------------------------------------
 // Vectors

@@ -3,6 +3,7 @@ import { DomainError } from '../../src/errors.ts';
 import { geometryAreaM2, type Polygon, type Ring } from '../../src/geo/geometry.ts';
 import { AreaIndex, type IndexedArea } from '../../src/geo/grid-index.ts';
 import { geometryContains } from '../../src/geo/point-in-polygon.ts';
+import { seededRandom as rng } from '../../src/random.ts';
 
 function rect(x0: number, y0: number, x1: number, y1: number): Ring {
   return [
@@ -18,17 +19,6 @@ function box(id: string, x0: number, y0: number, x1: number, y1: number): Indexe
   return { id, geometry: { type: 'Polygon', coordinates: [rect(x0, y0, x1, y1)] } };
 }
 
-/** mulberry32, so failures reproduce. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The definition the index must match: every area tested, smallest area wins, then lowest id. */
 function naive(areas: IndexedArea[], x: number, y: number): string | null {

@@ -18,22 +18,12 @@ import {
   verdict,
 } from '../../src/intake/dedup.ts';
 import { bigrams } from '../../src/text/similarity.ts';
+import { seededRandom as rng } from '../../src/random.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../../../..');
 /** Metres per degree of latitude on the sphere haversineM uses. */
 const M_PER_DEG = (Math.PI / 180) * 6_371_008.8;
 
-/** mulberry32, so a failing property reproduces. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The point `distM` metres from (lng, lat) along `bearing` (radians from north), on haversineM's sphere. */
 function destination(lng: number, lat: number, bearing: number, distM: number): [number, number] {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom as rng } from '../../src/random.ts';
 import {
   evaluate,
   features,
@@ -12,17 +13,6 @@ import {
   train,
 } from '../../src/text/classifier.ts';
 
-/** mulberry32, so the synthetic corpus is the same on every run. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TOPICS: Record<string, string[]> = {
   lamp: ['路灯', '不亮', '灯杆', '灯泡', '一闪一闪', '晚上很黑'],

@@ -7,6 +7,7 @@
 import { geometryContains } from '@onegrid/domain/geo/point-in-polygon';
 import { bbox, type AreaGeometry } from '@onegrid/domain/geo/geometry';
 import { loadConfig } from '../config.ts';
+import { seededRandom as prng } from '@onegrid/domain/random';
 
 interface Opts {
   url: string;
@@ -18,16 +19,6 @@ interface Opts {
 
 type Json = Record<string, any>;
 
-function prng(seed: number) {
-  let a = seed >>> 0 || 1;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const CHANNELS: Array<[string, number]> = [
   ['patrol', 45],

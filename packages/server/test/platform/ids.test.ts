@@ -12,7 +12,7 @@ describe('newId', () => {
     for (let i = 0; i < 50_000; i++) ids.push(newId(t + 1 + Math.floor(i / 7)));
     expect(new Set(ids).size).toBe(ids.length);
     for (const id of ids) expect(id).toMatch(V7);
-    for (let i = 1; i < ids.length; i++) expect(ids[i] > (ids[i - 1] as string)).toBe(true);
+    for (let i = 1; i < ids.length; i++) expect((ids[i] as string) > (ids[i - 1] as string)).toBe(true);
   });
 
   it('carries its millisecond in the first 48 bits', () => {
