@@ -23,6 +23,7 @@ import { newId } from '../../platform/ids.ts';
 import type { Directory } from '../org/directory.ts';
 import type { OrgService } from '../org/org-service.ts';
 import { gazetteerRepository as repo } from './gazetteer-repository.ts';
+import { type FileProblem, parseCsv, readDataFile } from '../../platform/data-file.ts';
 
 const RECHECK_MS = 15_000;
 export const DEFAULT_GEOCODE_THRESHOLD = 0.8;
@@ -30,12 +31,7 @@ export const CSV_COLUMNS = ['kind', 'name', 'aliases', 'road', 'number', 'lng', 
 const MAX_NAME = 100;
 const MAX_ALIASES = 20;
 
-/** A bad row: `line` in a CSV file (the header is line 1), `index` of a GeoJSON feature. */
-export interface GazetteerProblem {
-  line?: number;
-  index?: number;
-  reason: string;
-}
+export type GazetteerProblem = FileProblem;
 
 export interface GazetteerDraft {
   where: { line: number } | { index: number };
@@ -80,52 +76,6 @@ interface Cached {
   threshold: number;
 }
 
-/** RFC 4180 records with the physical line each starts on; a quoted field may span lines. */
-export function parseCsv(text: string): { records: Array<{ line: number; fields: string[] }>; problem: GazetteerProblem | null } {
-  const records: Array<{ line: number; fields: string[] }> = [];
-  const s = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  let line = 1;
-  let i = 0;
-  while (i < s.length) {
-    const start = line;
-    const fields: string[] = [];
-    let field = '';
-    for (;;) {
-      if (s[i] === '"') {
-        i++;
-        for (;;) {
-          if (i >= s.length) return { records, problem: { line: start, reason: 'a quoted field is never closed' } };
-          const c = s[i] as string;
-          if (c === '"') {
-            if (s[i + 1] === '"') {
-              field += '"';
-              i += 2;
-              continue;
-            }
-            i++;
-            break;
-          }
-          if (c === '\n') line++;
-          field += c;
-          i++;
-        }
-      }
-      while (i < s.length && s[i] !== ',' && s[i] !== '\n' && s[i] !== '\r') field += s[i++];
-      fields.push(field);
-      field = '';
-      if (s[i] === ',') {
-        i++;
-        continue;
-      }
-      if (s[i] === '\r') i++;
-      if (s[i] === '\n') i++;
-      line++;
-      break;
-    }
-    if (fields.length > 1 || (fields[0] ?? '').trim() !== '') records.push({ line: start, fields });
-  }
-  return { records, problem: null };
-}
 
 type Raw = { kind: unknown; name: unknown; aliases: unknown; road: unknown; number: unknown; lng: unknown; lat: unknown };
 
@@ -169,15 +119,9 @@ function draftOf(raw: Raw, where: GazetteerDraft['where']): GazetteerDraft | str
 
 /** A CSV text or a GeoJSON FeatureCollection of points → drafts and every problem found. */
 export function parseGazetteerFile(file: unknown): { drafts: GazetteerDraft[]; problems: GazetteerProblem[] } {
-  let doc = file;
-  if (typeof file === 'string' && /^\s*[{[]/.test(file.replace(/^\ufeff/, ''))) {
-    try {
-      doc = JSON.parse(file.replace(/^\ufeff/, ''));
-    } catch (e) {
-      return { drafts: [], problems: [{ index: -1, reason: `the file looks like JSON but does not parse (${(e as Error).message})` }] };
-    }
-  }
-  return typeof doc === 'string' ? parseCsvFile(doc) : parseGeoJson(doc);
+  const doc = readDataFile(file);
+  if ('problem' in doc) return { drafts: [], problems: [doc.problem] };
+  return 'csv' in doc ? parseCsvFile(doc.csv) : parseGeoJson(doc.json);
 }
 
 function parseCsvFile(csv: string): { drafts: GazetteerDraft[]; problems: GazetteerProblem[] } {

@@ -5,17 +5,12 @@
  */
 import { type DeviceTypeCode, DEVICE_TYPES, isDeviceType } from '@onegrid/domain/perception/device-types';
 import { validLngLat } from '@onegrid/domain/geo/geometry';
-import { parseCsv } from '../intake/gazetteer-service.ts';
+import { type FileProblem, parseCsv, readDataFile } from '../../platform/data-file.ts';
 
 export const DEVICE_COLUMNS = ['code', 'type', 'name', 'lng', 'lat'] as const;
 export const OPTIONAL_COLUMNS = ['component', 'unit'] as const;
 
-/** A bad row: `line` in a CSV file (the header is line 1), `index` of a GeoJSON feature. */
-export interface DeviceProblem {
-  line?: number;
-  index?: number;
-  reason: string;
-}
+export type DeviceProblem = FileProblem;
 
 export interface DeviceDraft {
   where: { line: number } | { index: number };
@@ -50,15 +45,9 @@ function draftOf(raw: Record<string, unknown>, where: DeviceDraft['where']): Dev
 
 /** CSV text or a GeoJSON FeatureCollection (object or text) → drafts and every problem found. */
 export function parseDeviceFile(file: unknown): { drafts: DeviceDraft[]; problems: DeviceProblem[] } {
-  let doc = file;
-  if (typeof file === 'string' && /^\s*[{[]/.test(file.replace(/^\ufeff/, ''))) {
-    try {
-      doc = JSON.parse(file.replace(/^\ufeff/, ''));
-    } catch (e) {
-      return { drafts: [], problems: [{ index: -1, reason: `the file looks like JSON but does not parse (${(e as Error).message})` }] };
-    }
-  }
-  return typeof doc === 'string' ? parseCsvDevices(doc) : parseGeoJsonDevices(doc);
+  const doc = readDataFile(file);
+  if ('problem' in doc) return { drafts: [], problems: [doc.problem] };
+  return 'csv' in doc ? parseCsvDevices(doc.csv) : parseGeoJsonDevices(doc.json);
 }
 
 function parseCsvDevices(csv: string): { drafts: DeviceDraft[]; problems: DeviceProblem[] } {
