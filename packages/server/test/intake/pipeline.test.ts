@@ -82,6 +82,25 @@ describe.each(STORES)('intake pipeline on $name', (kind) => {
     await automation(false);
   });
 
+  it('automatic steps are all taken in the report\'s transaction, or none: a bad routing rule leaves the report waiting', async () => {
+    await automation(true);
+    const [rule] = await t.s.taxonomy.addRules(t.districtId, [{ categoryKind: 'matter', categoryCode: '06010', areaUnitId: t.u.s1c1 as string, unitId: t.u.s1c1g1 as string }]);
+    try {
+      const intake = await a.as('intake');
+      const r = await intake.post('/api/v1/cases', garbage('s1c1g3', '楼下绿化带边上一堆生活垃圾'));
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+      expect(r.body.state).toBe('REPORTED');
+      const events = (await intake.get(`/api/v1/cases/${r.body.id}/events`)).body.items;
+      expect(events.map((e: { action: string }) => e.action)).toEqual(['report']);
+      const d = (await intake.get(`/api/v1/cases/${r.body.id}/intake`)).body.intake;
+      expect(d.decisions.find((x: { step: string }) => x.step === 'automation')).toMatchObject({ outcome: 'failed', error: expect.stringContaining('leadUnitId') });
+      expect(d.decisions.find((x: { step: string }) => x.step === 'route')).toMatchObject({ rule: 'matrix', unitId: t.u.s1c1g1 });
+    } finally {
+      await t.s.taxonomy.deleteRule(t.districtId, rule?.id as string);
+      await automation(false);
+    }
+  });
+
   it('a report where a case of the same category was closed in the last 30 days is flagged as a repeat', async () => {
     await automation(false);
     const intake = await a.as('intake');

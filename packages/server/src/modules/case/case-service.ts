@@ -65,6 +65,29 @@ export interface ActionInput {
 const NEEDS_REASON: ReadonlySet<CaseAction> = new Set(['reject', 'unmerge', 'void', 'return', 'check_fail', 'postpone_request', 'postpone_deny', 'suspend', 'escalate']);
 const NEEDS_NOTE: ReadonlySet<CaseAction> = new Set(['report_handled', 'comment']);
 
+/** An action planned against a known row: what `write` will change and what the case becomes. */
+interface Step {
+  p: Principal;
+  c: CaseRow;
+  action: CaseAction;
+  input: ActionInput;
+  to: CaseState;
+  stateChanges: boolean;
+  effect: Effect;
+  patch: Partial<CaseRow>;
+  newTimers: CaseTimerRow[];
+  next: CaseRow;
+  nextUnits: CaseUnitRow[];
+  now: number;
+}
+
+/** An action a report takes at once, in its own transaction (intake's automatic steps). */
+export interface FollowUp {
+  p: Principal;
+  action: CaseAction;
+  input: Omit<ActionInput, 'version'>;
+}
+
 /** What one action does to the case, beyond the state change the table already decided. */
 interface Effect {
   patch: Partial<CaseRow>;
@@ -100,11 +123,17 @@ export class CaseService {
     p: Principal,
     input: NewCase,
     idempotencyKey?: string,
-    extras: { repeatOf?: string | null; intake?: Record<string, unknown> } = {},
-  ): Promise<{ view: CaseView; replayed: boolean }> {
+    extras: {
+      repeatOf?: string | null;
+      intake?: Record<string, unknown>;
+      /** Actions taken at once in the same transaction; if one cannot be planned, none is taken. */
+      followUps?: FollowUp[];
+      onFollowUpsRefused?: (e: unknown) => void;
+    } = {},
+  ): Promise<{ view: CaseView; replayed: boolean; followedUp: boolean }> {
     if (idempotencyKey) {
       const existing = await repo.idempotentCase(this.store.db, p.userId, idempotencyKey);
-      if (existing) return { view: await this.get(p, existing), replayed: true };
+      if (existing) return { view: await this.get(p, existing), replayed: true, followedUp: false };
     }
     if (input.location && !validLngLat(input.location.lng, input.location.lat)) {
       throw new DomainError('VALIDATION_FAILED', 'location: lng must be in [-180, 180] and lat in [-90, 90]');
@@ -176,6 +205,7 @@ export class CaseService {
       cell: point ? cellOf(point[0], point[1]).key : null,
       repeat_of: extras.repeatOf ?? null,
     };
+    const steps = await this.planFollowUps(row, dir, dc, extras, now);
     try {
       await this.writes.run(async (trx) => {
         if (idempotencyKey) await repo.insertIdempotencyKey(trx, p.userId, idempotencyKey, row.id, now);
@@ -193,16 +223,50 @@ export class CaseService {
         ]);
         await repo.insertTimers(trx, this.timers(row, now));
         await enqueue(trx, [this.message(row, 'case.reported', p, 'REPORTED', null)], now);
+        for (const st of steps) await this.write(trx, st);
       });
     } catch (e) {
       if (idempotencyKey && isUniqueViolation(e)) {
         const first = await repo.idempotentCase(this.store.db, p.userId, idempotencyKey);
-        if (first) return { view: await this.get(p, first), replayed: true };
+        if (first) return { view: await this.get(p, first), replayed: true, followedUp: false };
+      }
+      // The report itself must not be lost to a step a person can take instead.
+      if (steps.length) {
+        extras.onFollowUpsRefused?.(e);
+        return this.report(p, input, idempotencyKey, { ...extras, followUps: [] });
       }
       throw e;
     }
-    const relations = relationsOf(p, row, [], dir).add('any');
-    return { view: this.present(row, [], dir, dc, p, true, { roles: p.roles, relations }), replayed: false };
+    const last = steps.at(-1);
+    const [c, units] = last ? [last.next, last.nextUnits] : [row, []];
+    const relations = relationsOf(p, c, units, dir).add('any');
+    return { view: this.present(c, units, dir, dc, p, true, { roles: p.roles, relations }), replayed: false, followedUp: steps.length > 0 };
+  }
+
+  /** Plans each follow-up on the case as the one before leaves it; any refusal drops them all. */
+  private async planFollowUps(
+    row: CaseRow,
+    dir: Directory,
+    dc: DistrictClock,
+    extras: { followUps?: FollowUp[]; onFollowUpsRefused?: (e: unknown) => void },
+    now: number,
+  ): Promise<Step[]> {
+    const steps: Step[] = [];
+    let c = row;
+    let units: CaseUnitRow[] = [];
+    try {
+      for (const f of extras.followUps ?? []) {
+        const relations = relationsOf(f.p, c, units, dir).add('any');
+        const st = await this.plan(f.p, c, units, dir, dc, { roles: f.p.roles, relations }, f.action, { ...f.input, version: c.version }, now);
+        steps.push(st);
+        c = st.next;
+        units = st.nextUnits;
+      }
+    } catch (e) {
+      extras.onFollowUpsRefused?.(e);
+      return [];
+    }
+    return steps;
   }
 
   // ---------------------------------------------------------------- read
@@ -281,6 +345,34 @@ export class CaseService {
 
   async act(p: Principal, id: string, action: CaseAction, input: ActionInput): Promise<CaseView> {
     const { c, units, dir, actor } = await this.load(p, id);
+    const dc = await this.calendars.forDistrict(p.districtId);
+    const step = await this.plan(p, c, units, dir, dc, actor, action, input, this.clock.now());
+    try {
+      await this.writes.run((trx) => this.write(trx, step));
+    } catch (e) {
+      if (isUniqueViolation(e)) throw new DomainError('CASE_CONFLICT', 'the case was changed by someone else just now; reload it and try again');
+      throw e;
+    }
+    // The view is built from what the transaction wrote, which the versioned update made the
+    // whole truth at that instant: reading it back would cost two queries and gain nothing.
+    const relations = relationsOf(p, step.next, step.nextUnits, dir);
+    if (!canSee(p, step.next, step.nextUnits, relations, dir)) throw notFound(`case ${id}`);
+    relations.add('any');
+    return this.present(step.next, step.nextUnits, dir, dc, p, true, { roles: p.roles, relations });
+  }
+
+  /** Everything one action will write, decided and checked before any write. */
+  private async plan(
+    p: Principal,
+    c: CaseRow,
+    units: CaseUnitRow[],
+    dir: Directory,
+    dc: DistrictClock,
+    actor: ActorContext,
+    action: CaseAction,
+    input: ActionInput,
+    now: number,
+  ): Promise<Step> {
     // A stale version first: the caller decided on data that has changed, whatever it asks now.
     if (input.version !== c.version) {
       throw new DomainError('CASE_CONFLICT', `the case is at version ${c.version}, not ${input.version}; reload it and try again`, {
@@ -298,8 +390,6 @@ export class CaseService {
     if (NEEDS_NOTE.has(action) && !input.note?.trim()) {
       throw new DomainError('VALIDATION_FAILED', `body.note: "${action}" needs a note`);
     }
-    const dc = await this.calendars.forDistrict(p.districtId);
-    const now = this.clock.now();
     const effect = await this.effectOf(p, action, c, units, input, dir, dc, actor, now);
     const photos = await this.files.requireOwned(p.districtId, input.photos ?? []);
     if (photos.length) effect.payload.photos = photos;
@@ -328,33 +418,23 @@ export class CaseService {
     } else if (d.stateChanges && stageOf(to) === null) {
       Object.assign(patch, { stage: null, warn_at: null, deadline_at: null, stage_started_at: null, postpone_until: null, postpone_reason: null });
     }
+    const next = { ...c, ...patch, version: c.version + 1, event_count: c.event_count + 1 } as CaseRow;
+    return { p, c, action, input, to, stateChanges: d.stateChanges, effect, patch, newTimers, next, nextUnits: assigned(units, c.id, effect.assign, now), now };
+  }
 
-    const next = { ...c, ...patch } as CaseRow;
-    try {
-      await this.writes.run(async (trx) => {
-        const seq = await repo.updateVersioned(trx, c.id, c.version, patch);
-        if (seq === null) throw new DomainError('CASE_CONFLICT', 'the case was changed by someone else just now; reload it and try again');
-        next.event_count = seq;
-        await repo.insertEvents(trx, [this.event(c, seq, action, c.state, to, p, now, input.reason ?? null, effect.payload)]);
-        if (d.stateChanges && (newTimers.length || stageOf(to) === null)) await repo.cancelTimers(trx, c.id, now);
-        await repo.insertTimers(trx, newTimers);
-        await this.applyClock(trx, c, effect, now);
-        await this.applyAssignments(trx, c, effect, now);
-        if (effect.master) await this.appendMasterEvent(trx, action === 'unmerge' ? 'unmerged_out' : 'merged_in', effect.master, c, p, now);
-        next.version = c.version + 1;
-        await enqueue(trx, [this.message(next, `case.${action}`, p, to, c.state, input.reason ?? null, effect.payload)], now);
-      });
-    } catch (e) {
-      if (isUniqueViolation(e)) throw new DomainError('CASE_CONFLICT', 'the case was changed by someone else just now; reload it and try again');
-      throw e;
-    }
-    // The view is built from what the transaction wrote, which the versioned update made the
-    // whole truth at that instant: reading it back would cost two queries and gain nothing.
-    const nextUnits = assigned(units, c.id, effect.assign, now);
-    const relations = relationsOf(p, next, nextUnits, dir);
-    if (!canSee(p, next, nextUnits, relations, dir)) throw notFound(`case ${id}`);
-    relations.add('any');
-    return this.present(next, nextUnits, dir, dc, p, true, { roles: p.roles, relations });
+  /** One planned action's writes: the versioned update, its event, timers, assignments and outbox. */
+  private async write(trx: Transaction<DB>, st: Step): Promise<void> {
+    const { p, c, action, input, to, effect, now } = st;
+    const seq = await repo.updateVersioned(trx, c.id, c.version, st.patch);
+    if (seq === null) throw new DomainError('CASE_CONFLICT', 'the case was changed by someone else just now; reload it and try again');
+    st.next.event_count = seq;
+    await repo.insertEvents(trx, [this.event(c, seq, action, c.state, to, p, now, input.reason ?? null, effect.payload)]);
+    if (st.stateChanges && (st.newTimers.length || stageOf(to) === null)) await repo.cancelTimers(trx, c.id, now);
+    await repo.insertTimers(trx, st.newTimers);
+    await this.applyClock(trx, c, effect, now);
+    await this.applyAssignments(trx, c, effect, now);
+    if (effect.master) await this.appendMasterEvent(trx, action === 'unmerge' ? 'unmerged_out' : 'merged_in', effect.master, c, p, now);
+    await enqueue(trx, [this.message(st.next, `case.${action}`, p, to, c.state, input.reason ?? null, effect.payload)], now);
   }
 
   private async categoryOf(districtId: string, c: Pick<CaseRow, 'category_kind' | 'category_code'>): Promise<Category | undefined> {

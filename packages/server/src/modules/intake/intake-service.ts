@@ -15,7 +15,7 @@ import type { Store } from '../../db/store.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Principal } from '../../platform/principal.ts';
 import type { AuthService } from '../auth/auth-service.ts';
-import type { CaseService, NewCase } from '../case/case-service.ts';
+import type { CaseService, FollowUp, NewCase } from '../case/case-service.ts';
 import type { CaseView } from '../case/case-view.ts';
 import type { OrgService } from '../org/org-service.ts';
 import type { Category, TaxonomyService } from '../taxonomy/taxonomy-service.ts';
@@ -164,36 +164,41 @@ export class IntakeService {
     const routing = loc ? await this.taxonomy.route(districtId, category, loc) : { unitId: null, rule: 'none' as const };
     decisions.push({ step: 'route', outcome: routing.unitId ? 'suggested' : 'none', unitId: routing.unitId, rule: routing.rule });
 
+    // Automatic steps go in the report's own transaction: one commit, and never half taken.
+    const system = settings.automation ? await this.systemPrincipal(districtId) : null;
+    const followUps: FollowUp[] = [];
+    if (system && dedupVerdict === 'auto_merge' && master) {
+      followUps.push({ p: system, action: 'merge', input: { masterCaseId: master, reason: 'automatic: duplicate of an open case nearby' } });
+    } else if (
+      system &&
+      dedupVerdict === 'distinct' &&
+      category?.autoDispatch === true &&
+      routing.unitId !== null &&
+      loc?.outsideJurisdiction === false &&
+      confidence >= (settings.autoDispatchThreshold ?? INTAKE_DEFAULTS.autoDispatchThreshold)
+    ) {
+      const reason = `automatic: ${category.kind} ${category.code} (confidence ${confidence.toFixed(2)}), lead by ${routing.rule}`;
+      followUps.push(
+        { p: system, action: 'accept', input: { reason } },
+        { p: system, action: 'register', input: { reason } },
+        { p: system, action: 'dispatch', input: { reason, leadUnitId: routing.unitId, routingRule: routing.rule } },
+      );
+    }
     const created = await this.cases.report(
       p,
       { ...input, location, category: category ? { kind: category.kind, code: category.code } : undefined },
       idempotencyKey,
-      { repeatOf, intake: { decisions, categoryConfidence: confidence } },
+      {
+        repeatOf,
+        intake: { decisions, categoryConfidence: confidence },
+        followUps,
+        onFollowUpsRefused: (e) => {
+          this.log.warn({ err: e, step: 'automation' }, 'automatic steps refused; the case waits for a person');
+          decisions.push({ step: 'automation', outcome: 'failed', error: e instanceof Error ? e.message : String(e) });
+        },
+      },
     );
-    if (created.replayed || !settings.automation) return created;
-
-    const system = await this.systemPrincipal(districtId);
-    if (!system) return created;
-    const id = created.view.id;
-    const auto = await attempt('automation', async () => {
-      if (dedupVerdict === 'auto_merge' && master) {
-        await this.cases.act(system, id, 'merge', { version: 1, masterCaseId: master, reason: 'automatic: duplicate of an open case nearby' });
-        return true;
-      }
-      const eligible =
-        dedupVerdict === 'distinct' &&
-        category?.autoDispatch === true &&
-        routing.unitId !== null &&
-        loc?.outsideJurisdiction === false &&
-        confidence >= (settings.autoDispatchThreshold ?? INTAKE_DEFAULTS.autoDispatchThreshold);
-      if (!eligible || !routing.unitId) return false;
-      const why = `automatic: ${category?.kind} ${category?.code} (confidence ${confidence.toFixed(2)}), lead by ${routing.rule}`;
-      let v = await this.cases.act(system, id, 'accept', { version: 1, reason: why });
-      v = await this.cases.act(system, id, 'register', { version: v.version, reason: why });
-      await this.cases.act(system, id, 'dispatch', { version: v.version, leadUnitId: routing.unitId, reason: why, routingRule: routing.rule });
-      return true;
-    });
-    return auto ? { view: await this.cases.get(p, id), replayed: false } : created;
+    return { view: created.view, replayed: created.replayed };
   }
 
   /** The intake decisions recorded when the case was reported. */
