@@ -31,6 +31,10 @@ const schema = z.object({
     .string()
     .regex(/^(mqtts?|wss?|tcp):\/\//, 'must be an mqtt://, mqtts://, ws:// or wss:// URL (leave unset to ingest over HTTP only)')
     .optional(),
+  NATS_URL: z
+    .string()
+    .regex(/^(nats|tls|wss?):\/\/|^[\w.-]+:\d+$/, 'must be a nats:// URL or host:port (leave unset for one process)')
+    .optional(),
   ONEGRID_MQTT_QUEUE: z.coerce.number().int().min(10).default(10_000),
   ONEGRID_TELEMETRY_RETENTION_DAYS: z.coerce.number().positive().default(30),
 });
@@ -51,6 +55,8 @@ export interface Config {
   sessionTtlMs: number;
   publicUrl: string | undefined;
   mqttUrl: string | undefined;
+  /** Joins the live-event bus of every instance (SSE from any instance); unset: one process. */
+  natsUrl: string | undefined;
   mqttQueue: number;
   telemetryRetentionMs: number;
 }
@@ -80,6 +86,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionTtlMs: e.ONEGRID_SESSION_TTL_HOURS * 3600_000,
     publicUrl: e.ONEGRID_PUBLIC_URL,
     mqttUrl: e.MQTT_URL,
+    natsUrl: e.NATS_URL,
     mqttQueue: e.ONEGRID_MQTT_QUEUE,
     telemetryRetentionMs: e.ONEGRID_TELEMETRY_RETENTION_DAYS * 86_400_000,
     ...overrides,

@@ -7,6 +7,7 @@ import type { Config } from './config.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { openStore, type Store } from './db/store.ts';
 import { Bus } from './platform/bus.ts';
+import { NatsBusTransport } from './platform/nats-bus.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
 import { AuthService } from './modules/auth/auth-service.ts';
 import { CaseService } from './modules/case/case-service.ts';
@@ -70,6 +71,7 @@ export async function createServices(config: Config, opts: { store?: Store; cloc
   const files = new FileService(store, clock, path.join(config.dataDir, 'files'));
   const cases = new CaseService(store, clock, org, taxonomy, calendars, auth, files);
   const log = opts.log ?? pino({ level: config.logLevel });
+  if (config.natsUrl) await bus.join(new NatsBusTransport(config.natsUrl, (err) => log.warn({ err }, 'NATS bus message dropped')));
   const classifier = new ClassifierService(store, clock, taxonomy);
   const gazetteer = new GazetteerService(store, clock, org);
   const intake = new IntakeService(store, clock, org, taxonomy, cases, auth, log, classifier, gazetteer);
@@ -107,6 +109,7 @@ export async function createServices(config: Config, opts: { store?: Store; cloc
     mqtt,
     close: async () => {
       await mqtt?.stop();
+      await bus.close();
       await store.close();
     },
   };

@@ -5,7 +5,6 @@
  * backpressure (the queue never grows past its capacity) and nothing is lost.
  * In CI (CI=true) an unreachable broker fails this suite; elsewhere it is skipped with a note.
  */
-import net from 'node:net';
 import { randomBytes } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 import pino from 'pino';
@@ -14,28 +13,13 @@ import { MqttIngest, topicOf } from '../../src/modules/perception/mqtt-ingest.ts
 import type { TestDistrict } from '../support/district.ts';
 import type { Api } from '../support/http.ts';
 import { STORES } from '../support/stores.ts';
+import { brokerUp } from '../support/broker.ts';
 import { useDistrict } from '../support/suite.ts';
 import { at, fleet } from './fixtures.ts';
 
 const URL_TEST = process.env.MQTT_URL_TEST ?? 'mqtt://127.0.0.1:1883';
 
-function reachable(url: string): Promise<boolean> {
-  const u = new URL(url);
-  return new Promise((resolve) => {
-    const sock = net.connect({ host: u.hostname, port: Number(u.port || 1883) });
-    const done = (ok: boolean) => {
-      sock.destroy();
-      resolve(ok);
-    };
-    sock.setTimeout(2000, () => done(false));
-    sock.once('connect', () => done(true));
-    sock.once('error', () => done(false));
-  });
-}
-
-const up = await reachable(URL_TEST);
-if (!up && process.env.CI === 'true') throw new Error(`CI requires the MQTT broker at ${URL_TEST}: the MQTT suite must not be skipped`);
-if (!up) process.stdout.write(`note: no MQTT broker at ${URL_TEST}; the MQTT end-to-end suite is skipped (set MQTT_URL_TEST or start mosquitto)\n`);
+const up = await brokerUp('MQTT', URL_TEST, 1883, 'MQTT_URL_TEST');
 
 describe.runIf(up).each(STORES)('MQTT ingest through the broker on $name', (kind) => {
   let t: TestDistrict;
