@@ -114,6 +114,22 @@ describe.each(STORES)('authentication on $name', (kind) => {
     expect(await other.auth.authenticate(token)).toBeNull();
   });
 
+  it('a password change keeps the session that made it and signs out every other; the old password stops working', async () => {
+    const u = await newUser('pwchange');
+    const here = (await login(u.username, u.password)).body.token as string;
+    const elsewhere = (await login(u.username, u.password)).body.token as string;
+    expect((await me(elsewhere)).status).toBe(200);
+    const wrong = await a.raw('POST', '/api/v1/me/password', { token: here, body: { current: 'not-my-password', next: 'a-new-password-2' } });
+    expect(wrong.status).toBe(401);
+    expect((await me(elsewhere)).status).toBe(200);
+    const ok = await a.raw('POST', '/api/v1/me/password', { token: here, body: { current: u.password, next: 'a-new-password-2' } });
+    expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+    expect((await me(here)).status).toBe(200);
+    expect((await me(elsewhere)).status).toBe(401);
+    expect((await login(u.username, u.password)).status).toBe(401);
+    expect((await login(u.username, 'a-new-password-2')).status).toBe(200);
+  });
+
   it("disabling a user ends its sessions and API keys at once; enabling lets it sign in again", async () => {
     const u = await newUser('disabled', ['handler'], 's2');
     const token = (await login(u.username, u.password)).body.token as string;

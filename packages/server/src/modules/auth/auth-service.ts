@@ -217,12 +217,17 @@ export class AuthService {
     this.principals.evictWhere((x) => x.userId === userId);
   }
 
-  async changePassword(p: Principal, current: string, next: string): Promise<void> {
+  /** A new password signs the user out everywhere else: every other session is revoked. */
+  async changePassword(p: Principal, current: string, next: string, currentToken?: string): Promise<void> {
     const u = await repo.byId(this.store.db, p.userId);
     if (!u || !(await verifyPassword(current, u.password_hash))) {
       throw new DomainError('UNAUTHENTICATED', 'the current password is wrong');
     }
-    await repo.setPassword(this.store.db, u.id, await hashPassword(next));
+    const hash = await hashPassword(next);
+    await this.store.db.transaction().execute(async (trx) => {
+      await repo.setPassword(trx, u.id, hash);
+      await repo.revokeUserSessions(trx, u.id, this.clock.now(), currentToken ? hashSecret(currentToken) : undefined);
+    });
     this.principals.evictWhere((x) => x.userId === u.id);
   }
 

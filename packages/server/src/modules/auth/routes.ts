@@ -43,11 +43,12 @@ export function authRoutes(app: FastifyInstance, s: Services): void {
     method: 'POST',
     url: '/api/v1/me/password',
     permission: 'self',
-    summary: 'Change your own password',
+    summary: 'Change your own password; every other session of yours is signed out',
     tags: ['auth'],
     body: z.object({ current: z.string().min(1), next: Password }),
-    handler: async ({ principal, body }) => {
-      await s.auth.changePassword(principal, body.current, body.next);
+    handler: async ({ principal, body, req }) => {
+      const token = principal.via === 'session' ? req.headers.authorization?.slice('Bearer '.length) : undefined;
+      await s.auth.changePassword(principal, body.current, body.next, token);
       return { ok: true };
     },
   });

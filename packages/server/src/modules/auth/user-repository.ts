@@ -53,8 +53,10 @@ export const userRepository = {
   async revokeSession(q: Q, tokenHash: string, at: number): Promise<void> {
     await q.updateTable('sessions').set({ revoked_at: at }).where('token_hash', '=', tokenHash).where('revoked_at', 'is', null).execute();
   },
-  async revokeUserSessions(q: Q, userId: string, at: number): Promise<void> {
-    await q.updateTable('sessions').set({ revoked_at: at }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
+  async revokeUserSessions(q: Q, userId: string, at: number, exceptTokenHash?: string): Promise<void> {
+    let u = q.updateTable('sessions').set({ revoked_at: at }).where('user_id', '=', userId).where('revoked_at', 'is', null);
+    if (exceptTokenHash) u = u.where('token_hash', '!=', exceptTokenHash);
+    await u.execute();
   },
   async insertApiKey(q: Q, row: ApiKeyRow): Promise<void> {
     await q.insertInto('api_keys').values(row).execute();
