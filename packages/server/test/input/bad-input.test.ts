@@ -205,6 +205,16 @@ describe.each(STORES)('bad input on $name', (kind) => {
     expect(nofile.body.error.code).toBe('VALIDATION_FAILED');
   });
 
+  it('two files in one upload → 400 naming the rule, and neither is stored', async () => {
+    const boundary = '----twofiles';
+    const part = (name: string) =>
+      Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: image/png\r\n\r\n`), TINY_PNG, Buffer.from('\r\n')]);
+    const payload = Buffer.concat([part('a.png'), part('b.png'), Buffer.from(`--${boundary}--\r\n`)]);
+    const r = await unchanged(() => a.raw('POST', '/api/v1/files', { token: intake.token, payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } }));
+    expect(r.status).toBe(400);
+    expect(r.body.error).toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringContaining('one file per upload') });
+  });
+
   it('a broken multipart request (no boundary) is a 4xx client error, not a 500', async () => {
     // Known bug (reported): busboy throws "Multipart: Boundary not found", a plain Error the
     // error handler does not map, so the client gets 500 INTERNAL for its own bad request.

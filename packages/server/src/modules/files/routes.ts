@@ -14,9 +14,14 @@ export function fileRoutes(app: FastifyInstance, s: Services): void {
     successStatus: 201,
     handler: async ({ principal, req }) => {
       if (!req.isMultipart()) throw new DomainError('UNSUPPORTED_MEDIA', 'send the file as multipart/form-data with a field named "file"');
-      const part = await req.file({ limits: { fileSize: s.config.maxUploadBytes, files: 1 } });
-      if (!part) throw new DomainError('VALIDATION_FAILED', 'no file in the upload; use a field named "file"');
-      const content = await part.toBuffer();
+      // Read every part: a second file is refused rather than silently dropped.
+      let content: Buffer | null = null;
+      for await (const part of req.parts({ limits: { fileSize: s.config.maxUploadBytes, files: 2 } })) {
+        if (part.type !== 'file') continue;
+        if (content) throw new DomainError('VALIDATION_FAILED', 'one file per upload: send each photo or document in its own request');
+        content = await part.toBuffer();
+      }
+      if (!content) throw new DomainError('VALIDATION_FAILED', 'no file in the upload; use a field named "file"');
       return s.files.save(principal, content);
     },
   });
