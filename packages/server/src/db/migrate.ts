@@ -7,6 +7,7 @@ import * as m0005 from './migrations/0005_dedup_index.ts';
 import * as m0006 from './migrations/0006_case_list_indexes.ts';
 import * as m0007 from './migrations/0007_perception.ts';
 import * as m0008 from './migrations/0008_telemetry_rollups.ts';
+import * as m0009 from './migrations/0009_login_failures.ts';
 import type { Store } from './store.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006_case_list_indexes': m0006,
   '0007_perception': m0007,
   '0008_telemetry_rollups': m0008,
+  '0009_login_failures': m0009,
 };
 
 class StaticProvider implements MigrationProvider {

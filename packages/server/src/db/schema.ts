@@ -389,11 +389,19 @@ export interface RollupCursorRow {
   position: number;
 }
 
+export interface LoginFailureRow {
+  username: string;
+  count: number;
+  /** Start of the current failure window (epoch ms). */
+  since: number;
+}
+
 export interface DB {
   districts: DistrictRow;
   units: UnitRow;
   users: UserRow;
   sessions: SessionRow;
+  login_failures: LoginFailureRow;
   api_keys: ApiKeyRow;
   categories: CategoryRow;
   responsibility_rules: ResponsibilityRuleRow;

@@ -172,6 +172,27 @@ describe.each(STORES)('authentication on $name', (kind) => {
     expect(later.status).toBe(200);
   });
 
+  it('the lock holds across instances: bad passwords spread over two servers on one database count together', async () => {
+    const u = await newUser('ratelimit2');
+    const store2 = kind.name === 'postgres' ? await kind.open() : store;
+    const s2 = await createServices(t.s.config, { store: store2, clock: t.clock, migrate: false });
+    try {
+      for (let i = 1; i <= 10; i++) {
+        if (i % 2) expect((await login(u.username, `bad-${i}`)).status, `attempt ${i} on A`).toBe(401);
+        else await expect(s2.auth.login(u.username, `bad-${i}`), `attempt ${i} on B`).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+      }
+      await expect(s2.auth.login(u.username, u.password)).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+      expect((await login(u.username, u.password)).status).toBe(429);
+      t.clock.advance(5 * 60_000 + 1000);
+      await expect(s2.auth.login(u.username, u.password)).resolves.toMatchObject({ principal: { username: u.username } });
+      // A success clears the count: nine more failures do not lock.
+      for (let i = 1; i <= 9; i++) expect((await login(u.username, `bad-again-${i}`)).status).toBe(401);
+      expect((await login(u.username, u.password)).status).toBe(200);
+    } finally {
+      if (store2 !== store) await store2.close();
+    }
+  });
+
   it('stores passwords as salted scrypt hashes, never in clear', async () => {
     const pw = 'same-password-for-both';
     const x = await newUser('hash-x', ['intake'], 'centre', pw);

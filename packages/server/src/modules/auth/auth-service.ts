@@ -42,7 +42,6 @@ export interface UserView {
 }
 
 export class AuthService {
-  private readonly failures = new Map<string, { count: number; since: number }>();
   private readonly principals = new PrincipalCache();
 
   constructor(
@@ -82,8 +81,8 @@ export class AuthService {
 
   async login(username: string, password: string): Promise<{ token: string; expiresAt: number; principal: Principal }> {
     const now = this.clock.now();
-    const f = this.failures.get(username);
-    if (f && now - f.since < FAILURE_WINDOW_MS && f.count >= MAX_FAILURES) {
+    const f = await repo.loginFailures(this.store.db, username);
+    if (f && now - Number(f.since) < FAILURE_WINDOW_MS && f.count >= MAX_FAILURES) {
       throw new DomainError('RATE_LIMITED', 'too many failed sign-ins for this user; wait five minutes');
     }
     const user = await repo.byUsername(this.store.db, username);
@@ -91,11 +90,10 @@ export class AuthService {
     const checked = await verifyPassword(password, user?.password_hash ?? (await dummyHash()));
     const ok = !!user && user.disabled === 0 && checked;
     if (!ok || !user) {
-      const fresh = !f || now - f.since >= FAILURE_WINDOW_MS;
-      this.failures.set(username, { count: fresh ? 1 : (f?.count ?? 0) + 1, since: fresh ? now : (f?.since ?? now) });
+      await repo.recordLoginFailure(this.store.db, username, now, FAILURE_WINDOW_MS);
       throw new DomainError('UNAUTHENTICATED', 'wrong username or password');
     }
-    this.failures.delete(username);
+    if (f) await repo.clearLoginFailures(this.store.db, username);
     const token = newSecret('session');
     const expiresAt = now + this.sessionTtlMs;
     await repo.insertSession(this.store.db, {

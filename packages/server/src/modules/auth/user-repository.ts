@@ -1,5 +1,5 @@
-/** SQL for users, sessions and API keys only. */
-import type { Kysely, Transaction } from 'kysely';
+/** SQL for users, sessions, API keys and failed sign-ins only. */
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { ApiKeyRow, DB, SessionRow, UserRow } from '../../db/schema.ts';
 
 type Q = Kysely<DB> | Transaction<DB>;
@@ -49,6 +49,26 @@ export const userRepository = {
       .select(['sessions.expires_at', 'sessions.revoked_at'])
       .where('sessions.token_hash', '=', tokenHash)
       .executeTakeFirst();
+  },
+  loginFailures(q: Q, username: string): Promise<{ count: number; since: number } | undefined> {
+    return q.selectFrom('login_failures').select(['count', 'since']).where('username', '=', username).executeTakeFirst();
+  },
+  /** One more failure, in a window that restarts once it is older than `windowMs`. */
+  async recordLoginFailure(q: Q, username: string, now: number, windowMs: number): Promise<void> {
+    const stale = now - windowMs;
+    await q
+      .insertInto('login_failures')
+      .values({ username, count: 1, since: now })
+      .onConflict((oc) =>
+        oc.column('username').doUpdateSet({
+          count: sql<number>`case when login_failures.since <= ${stale} then 1 else login_failures.count + 1 end`,
+          since: sql<number>`case when login_failures.since <= ${stale} then ${now} else login_failures.since end`,
+        }),
+      )
+      .execute();
+  },
+  async clearLoginFailures(q: Q, username: string): Promise<void> {
+    await q.deleteFrom('login_failures').where('username', '=', username).execute();
   },
   async revokeSession(q: Q, tokenHash: string, at: number): Promise<void> {
     await q.updateTable('sessions').set({ revoked_at: at }).where('token_hash', '=', tokenHash).where('revoked_at', 'is', null).execute();
