@@ -197,6 +197,21 @@ describe.each(STORES)('intake pipeline on $name', (kind) => {
     const none = await intake.post('/api/v1/cases', { channel: 'hotline', description: '没有地址也没有坐标' });
     expect(none.status).toBe(400);
     expect(none.body.error.message).toContain('body.location');
+
+    // The operator places it when accepting; only accept and register may place or move a case.
+    const spot = t.point('s2c1g4');
+    const placed = await intake.act(r.body.id, 'accept', { version: r.body.version, location: spot, address: '建新北路12号（小区东门）' });
+    expect(placed.status, JSON.stringify(placed.body)).toBe(200);
+    expect(placed.body.location).toEqual(spot);
+    expect(placed.body.address).toBe('建新北路12号（小区东门）');
+    expect(placed.body.area).toMatchObject({ street: { id: t.u.s2 }, community: { id: t.u.s2c1 }, grid: { id: t.u.s2c1g4 } });
+    const events = (await intake.get(`/api/v1/cases/${r.body.id}/events`)).body.items;
+    expect(events.at(-1)).toMatchObject({ action: 'accept', payload: { location: { ...spot, outsideJurisdiction: false, previous: null } } });
+    // Its grid worker can now see it; a move on any other action is refused.
+    expect((await (await a.as('g-s2c1')).get(`/api/v1/cases/${r.body.id}`)).status).toBe(200);
+    const moved = await (await a.as('shift_leader')).act(r.body.id, 'comment', { version: placed.body.version, note: '补充', location: t.point('s1c1g1') });
+    expect(moved.status).toBe(400);
+    expect(moved.body.error.message).toContain('accepted or registered');
   });
 
   it('a failing classifier or gazetteer never loses the report', async () => {

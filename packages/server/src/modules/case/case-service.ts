@@ -60,6 +60,9 @@ export interface ActionInput {
   resolved?: boolean | undefined;
   /** How the lead unit was chosen (intake's routing rule), recorded for return-rate tracking. */
   routingRule?: string | undefined;
+  /** accept and register only: place (or move) the case, e.g. an address-only hotline report. */
+  location?: { lng: number; lat: number; crs?: Crs | undefined } | undefined;
+  address?: string | undefined;
 }
 
 const NEEDS_REASON: ReadonlySet<CaseAction> = new Set(['reject', 'unmerge', 'void', 'return', 'check_fail', 'postpone_request', 'postpone_deny', 'suspend', 'escalate']);
@@ -151,7 +154,7 @@ export class CaseService {
       this.org.districtById(p.districtId),
     ]);
     const now = this.clock.now();
-    const loc = point ? dir.locate(point[0], point[1]) : { streetId: null, communityId: null, gridId: null, socialGridId: null, outsideJurisdiction: false };
+    const place = placement(dir, point);
     const urgency = input.urgency ?? category?.defaultUrgency ?? 'normal';
     const stage = startStage(dc, urgency, 'accept', this.taxonomy.limitsFor(category, urgency, dc.defaultLimits), now);
     const day = new Date(now + 8 * 3600_000).toISOString().slice(0, 10).replaceAll('-', '');
@@ -162,8 +165,6 @@ export class CaseService {
       number: `${district?.case_prefix ?? 'C'}${day}${String(serial).padStart(5, '0')}`,
       channel: input.channel,
       description: input.description,
-      lng: point?.[0] ?? null,
-      lat: point?.[1] ?? null,
       address: input.address ?? null,
       category_kind: category?.kind ?? null,
       category_code: category?.code ?? null,
@@ -182,11 +183,7 @@ export class CaseService {
       postpone_count: 0,
       reporter_name: input.reporter?.name ?? null,
       reporter_phone: input.reporter?.phone ?? null,
-      street_id: loc.streetId,
-      community_id: loc.communityId,
-      grid_id: loc.gridId,
-      social_grid_id: loc.socialGridId,
-      outside_jurisdiction: loc.outsideJurisdiction ? 1 : 0,
+      ...place,
       lead_unit_id: null,
       stage: stage.stage,
       stage_seq: 1,
@@ -202,7 +199,6 @@ export class CaseService {
       created_at: now,
       updated_at: now,
       closed_at: null,
-      cell: point ? cellOf(point[0], point[1]).key : null,
       repeat_of: extras.repeatOf ?? null,
     };
     const steps = await this.planFollowUps(row, dir, dc, extras, now);
@@ -216,7 +212,7 @@ export class CaseService {
             category: category ? { kind: category.kind, code: category.code } : null,
             location: point ? { lng: point[0], lat: point[1] } : null,
             ...(crs !== 'gcj02' ? { reportedLocation: input.location } : {}),
-            outsideJurisdiction: loc.outsideJurisdiction,
+            outsideJurisdiction: place.outside_jurisdiction === 1,
             ...(extras.repeatOf ? { repeatOf: extras.repeatOf } : {}),
             ...(extras.intake ? { intake: extras.intake } : {}),
           }),
@@ -391,6 +387,21 @@ export class CaseService {
       throw new DomainError('VALIDATION_FAILED', `body.note: "${action}" needs a note`);
     }
     const effect = await this.effectOf(p, action, c, units, input, dir, dc, actor, now);
+    if (input.location || input.address !== undefined) {
+      if (action !== 'accept' && action !== 'register') {
+        throw new DomainError('VALIDATION_FAILED', `body.location: a case is placed or moved when it is accepted or registered, not on "${action}"`);
+      }
+      if (input.location) {
+        if (!validLngLat(input.location.lng, input.location.lat)) throw new DomainError('VALIDATION_FAILED', 'body.location: lng must be in [-180, 180] and lat in [-90, 90]');
+        const place = placement(dir, toStored(input.location.lng, input.location.lat, input.location.crs ?? 'gcj02'));
+        Object.assign(effect.patch, place);
+        effect.payload.location = { lng: place.lng, lat: place.lat, outsideJurisdiction: place.outside_jurisdiction === 1, previous: c.lng === null ? null : { lng: c.lng, lat: c.lat } };
+      }
+      if (input.address !== undefined) {
+        effect.patch.address = input.address;
+        effect.payload.address = input.address;
+      }
+    }
     const photos = await this.files.requireOwned(p.districtId, input.photos ?? []);
     if (photos.length) effect.payload.photos = photos;
     if (input.note) effect.payload.note = input.note;
@@ -662,6 +673,21 @@ export class CaseService {
       },
     };
   }
+}
+
+/** Where a stored (GCJ-02) point puts a case: its columns for the point, the lattice cell and the areas. */
+function placement(dir: Directory, point: [number, number] | null) {
+  const loc = point ? dir.locate(point[0], point[1]) : null;
+  return {
+    lng: point?.[0] ?? null,
+    lat: point?.[1] ?? null,
+    cell: point ? cellOf(point[0], point[1]).key : null,
+    street_id: loc?.streetId ?? null,
+    community_id: loc?.communityId ?? null,
+    grid_id: loc?.gridId ?? null,
+    social_grid_id: loc?.socialGridId ?? null,
+    outside_jurisdiction: loc?.outsideJurisdiction ? 1 : 0,
+  };
 }
 
 /** The case's unit rows after `applyAssignments`, computed the way its two statements change them. */

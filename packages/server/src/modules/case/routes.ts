@@ -10,15 +10,16 @@ const CategoryRef = z.object({ kind: z.enum(['component', 'matter']), code: z.st
 const Id = z.string().min(1).max(64);
 const Photos = z.array(Id).max(20);
 
+const Location = z.object({
+  lng: z.number().min(-180).max(180),
+  lat: z.number().min(-90).max(90),
+  crs: z.enum(['gcj02', 'wgs84']).default('gcj02').describe('datum of lng/lat: GCJ-02 (Chinese map apps, the default) or WGS-84 (GPS); stored as GCJ-02'),
+});
+
 export const CreateCase = z.object({
   channel: z.enum(CHANNELS),
   description: z.string().trim().min(1, 'describe the problem').max(4000),
-  location: z
-    .object({
-      lng: z.number().min(-180).max(180),
-      lat: z.number().min(-90).max(90),
-      crs: z.enum(['gcj02', 'wgs84']).default('gcj02').describe('datum of lng/lat: GCJ-02 (Chinese map apps, the default) or WGS-84 (GPS); stored as GCJ-02'),
-    })
+  location: Location
     .optional()
     .describe('omit only when an address is given: the gazetteer places it, or a person does'),
   address: z.string().max(500).optional(),
@@ -44,6 +45,8 @@ export const ActionBody = z.object({
   until: z.iso.datetime({ offset: true }).optional(),
   satisfaction: z.enum(['satisfied', 'basically_satisfied', 'unsatisfied']).optional(),
   resolved: z.boolean().optional(),
+  location: Location.optional().describe('accept and register only: place or move the case (e.g. a hotline report that had only an address)'),
+  address: z.string().max(500).optional().describe('accept and register only: correct the address text'),
 });
 
 const csv = <T extends string>(values: readonly [T, ...T[]]) =>
