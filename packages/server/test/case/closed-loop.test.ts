@@ -134,6 +134,26 @@ describe.each(STORES)('closed loop on $name', (kind) => {
     expect((await intake.get(`/api/v1/cases/${master.id}`)).body.version).toBe(1);
   });
 
+  it('closing a master tells every report merged into it: an event on each and a message with its own reporter', async () => {
+    const master = await toDispatched();
+    const dup = await report({ description: '同一处垃圾又来反映', reporter: { name: '王女士', phone: '13700137000' } });
+    const intake = await a.as('intake');
+    expect((await intake.act(dup.id, 'merge', { masterCaseId: master.id })).status).toBe(200);
+    const h = await a.as('h-s1');
+    await h.act(master.id, 'sign');
+    await h.act(master.id, 'report_handled', { note: '已清理' });
+    const g = await a.as('g-s1c1');
+    await g.act(master.id, 'check');
+    await g.act(master.id, 'check_pass', { note: '现场已清理' });
+    expect((await (await a.as('shift_leader')).act(master.id, 'close')).body.state).toBe('CLOSED');
+
+    const ev = (await intake.get(`/api/v1/cases/${dup.id}/events`)).body.items;
+    expect(ev.at(-1)).toMatchObject({ action: 'master_closed', from: 'MERGED', to: 'MERGED', payload: { masterCaseId: master.id, masterNumber: master.number } });
+    const rows = await t.s.store.db.selectFrom('outbox').select(['topic', 'payload']).where('district_id', '=', t.districtId).where('topic', '=', 'case.master_closed').execute();
+    const mine = rows.map((r) => JSON.parse(r.payload)).filter((x) => x.caseId === dup.id);
+    expect(mine).toEqual([expect.objectContaining({ masterCaseId: master.id, channel: 'hotline', reporter: { name: '王女士', phone: '13700137000' } })]);
+  });
+
   it('void: an approver voids an accepted case; the intake operator may not', async () => {
     const c = await report();
     await (await a.as('intake')).act(c.id, 'accept');

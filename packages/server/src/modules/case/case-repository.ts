@@ -64,6 +64,10 @@ export const caseRepository = {
       .executeTakeFirst();
     return r ? Number(r.event_count) : null;
   },
+  /** The reports merged into a master case (and not taken back out). */
+  mergedInto(q: Q, masterId: string): Promise<CaseRow[]> {
+    return q.selectFrom('cases').selectAll().where('merged_into', '=', masterId).where('state', '=', 'MERGED').execute();
+  },
   /** System events (timers, merges into a master) bump only the event counter. */
   async bumpEvents(q: Q, id: string, n: number, patch: Partial<CaseRow> = {}): Promise<number> {
     const r = await q

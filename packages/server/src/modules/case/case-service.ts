@@ -446,6 +446,21 @@ export class CaseService {
     await this.applyAssignments(trx, c, effect, now);
     if (effect.master) await this.appendMasterEvent(trx, action === 'unmerge' ? 'unmerged_out' : 'merged_in', effect.master, c, p, now);
     await enqueue(trx, [this.message(st.next, `case.${action}`, p, to, c.state, input.reason ?? null, effect.payload)], now);
+    if (action === 'close') await this.tellDuplicates(trx, st.next, p, now);
+  }
+
+  /**
+   * Each report merged into a case that is now closed gets an event and an outbox message with its
+   * own reporter, so the channel it came from (12345, an app) can tell that person it is done.
+   */
+  private async tellDuplicates(trx: Transaction<DB>, master: CaseRow, p: Principal, now: number): Promise<void> {
+    for (const dup of await repo.mergedInto(trx, master.id)) {
+      const seq = await repo.bumpEvents(trx, dup.id, 1, { updated_at: now });
+      const payload = { masterCaseId: master.id, masterNumber: master.number };
+      await repo.insertEvents(trx, [this.event(dup, seq, 'master_closed', dup.state, dup.state, p, now, null, payload)]);
+      const reporter = dup.reporter_name || dup.reporter_phone ? { name: dup.reporter_name, phone: dup.reporter_phone } : null;
+      await enqueue(trx, [this.message(dup, 'case.master_closed', p, dup.state, dup.state, null, { ...payload, channel: dup.channel, reporter })], now);
+    }
   }
 
   private async categoryOf(districtId: string, c: Pick<CaseRow, 'category_kind' | 'category_code'>): Promise<Category | undefined> {
