@@ -15,6 +15,7 @@ import { dataFile } from '../platform/paths.ts';
 import type { DefaultsFile } from '../modules/taxonomy/catalogue.ts';
 import { CliError, districtId, fail, withServices } from './context.ts';
 import { simulate } from './simulate.ts';
+import { simulateSensors } from './simulate-sensors.ts';
 import { start } from './start.ts';
 
 const program = new Command('onegrid').description('OneGrid 一网统管 — district city-operations centre').showHelpAfterError();
@@ -80,7 +81,7 @@ program
     withServices(async (s) => {
       if (await s.org.districtByCode(DEMO_DISTRICT_CODE)) throw new CliError('the demo district already exists in this database');
       const r = await seedDemo(s, { password: s.config.demoPassword, onStep: (st) => process.stdout.write(`  ${st}\n`) });
-      process.stdout.write(`demo district: ${r.units} units, ${r.users} users, ${r.categories} categories, ${r.rules} matrix rules\n`);
+      process.stdout.write(`demo district: ${r.units} units, ${r.users} users, ${r.categories} categories, ${r.rules} matrix rules, ${r.devices} sensors with ${r.sensorRules} alarm rules\n`);
     }).catch(fail),
   );
 
@@ -247,12 +248,23 @@ program
 
 program
   .command('simulate')
-  .description('feed a realistic flow of cases through a running server, acting as the demo users')
+  .description('feed a realistic flow through a running server: cases acting as the demo users, or `simulate sensors` readings from the demo fleet')
+  .argument('[what]', 'cases or sensors', 'cases')
   .option('--url <url>', 'server URL', 'http://127.0.0.1:8080')
-  .option('--rate <n>', 'new cases per second', (v) => Number(v), 1)
-  .option('--duration <s>', 'stop after this many seconds (default: run until Ctrl-C)', (v) => Number(v))
+  .option('--rate <n>', 'new cases per second (default 1), or sensor readings per second (default 100)', (v) => Number(v))
+  .option('--duration <s>', 'stop after this many seconds (default: run until Ctrl-C; a rainstorm lasts 120)', (v) => Number(v))
+  .option('--scenario <name>', 'sensors: normal or rainstorm', 'normal')
+  .option('--ack', 'sensors: acknowledge raised alarms (as the shift leader) so that they become cases')
+  .option('--api-key <key>', 'sensors: ingest with this API key instead of creating one for the run')
   .option('--password <pw>', 'demo password (default ONEGRID_DEMO_PASSWORD or onegrid-demo)')
   .option('--seed <n>', 'random seed', (v) => Number(v), 1)
-  .action((o) => simulate(o).catch(fail));
+  .action((what: string, o) => {
+    if (what === 'sensors') {
+      if (o.scenario !== 'normal' && o.scenario !== 'rainstorm') return fail(new CliError('--scenario: normal or rainstorm'));
+      return simulateSensors({ ...o, rate: o.rate ?? 100, ack: o.ack === true }).catch(fail);
+    }
+    if (what !== 'cases') return fail(new CliError(`simulate ${what}: expected cases or sensors`));
+    return simulate({ ...o, rate: o.rate ?? 1 }).catch(fail);
+  });
 
 await program.parseAsync(process.argv);

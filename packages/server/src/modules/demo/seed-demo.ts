@@ -10,6 +10,7 @@ import { dataFile } from '../../platform/paths.ts';
 import type { Services } from '../../services.ts';
 import type { DefaultsFile } from '../taxonomy/catalogue.ts';
 import { loadJiangbeiDemoGeometry } from './district-geometry.ts';
+import { seedSensors } from './seed-sensors.ts';
 
 export const DEMO_DISTRICT_CODE = '500105';
 
@@ -26,6 +27,8 @@ export interface DemoSeedResult {
   users: number;
   categories: number;
   rules: number;
+  devices: number;
+  sensorRules: number;
 }
 
 export async function seedDemo(s: Services, opts: { password: string; onStep?: (step: string) => void }): Promise<DemoSeedResult> {
@@ -105,5 +108,7 @@ export async function seedDemo(s: Services, opts: { password: string; onStep?: (
   ];
   await s.auth.createUsers(district.id, users, { precomputedHash: hash });
   await s.gazetteer.importFile(district.id, fs.readFileSync(dataFile('demo', 'jiangbei', 'gazetteer.csv'), 'utf8'), undefined, { source: 'demo' });
-  return { districtId: district.id, units: imported, users: users.length, categories, rules: rules.length };
+  step('sensors');
+  const sensors = await seedSensors(s, district.id, geo);
+  return { districtId: district.id, units: imported, users: users.length, categories, rules: rules.length, devices: sensors.devices, sensorRules: sensors.rules };
 }
