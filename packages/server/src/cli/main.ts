@@ -2,18 +2,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { isRole, type Role } from '@onegrid/domain/access/roles';
-import { isDomainError } from '@onegrid/domain/errors';
-import cliProgress from 'cli-progress';
 import { Command } from 'commander';
 import { loadConfig } from '../config.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { openStore } from '../db/store.ts';
 import { DEMO_DISTRICT_CODE, seedDemo } from '../modules/demo/seed-demo.ts';
-import type { GazetteerProblem } from '../modules/intake/gazetteer-service.ts';
-import type { DeviceProblem } from '../modules/perception/device-file.ts';
 import { dataFile } from '../platform/paths.ts';
 import type { DefaultsFile } from '../modules/taxonomy/catalogue.ts';
-import { CliError, districtId, fail, withServices } from './context.ts';
+import { CliError, districtId, fail, readText, withProgress, withServices } from './context.ts';
 import { simulate } from './simulate.ts';
 import { simulateSensors } from './simulate-sensors.ts';
 import { start } from './start.ts';
@@ -103,21 +99,12 @@ imp
     withServices(async (s) => {
       let doc: unknown;
       try {
-        doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+        doc = JSON.parse(readText(file));
       } catch (e) {
-        throw new CliError(`${file}: not readable JSON (${(e as Error).message})`);
+        throw e instanceof CliError ? e : new CliError(`${file}: not readable JSON (${(e as Error).message})`);
       }
       const id = await districtId(s, o.district);
-      const bar = new cliProgress.SingleBar({ format: 'importing units [{bar}] {value}/{total}', clearOnComplete: false }, cliProgress.Presets.shades_classic);
-      let started = false;
-      const r = await s.org.importUnits(id, doc, (done, total) => {
-        if (!started) {
-          bar.start(total, 0);
-          started = true;
-        }
-        bar.update(done);
-      });
-      if (started) bar.stop();
+      const r = await withProgress('units', (progress) => s.org.importUnits(id, doc, progress));
       process.stdout.write(`imported ${r.imported} units\n`);
     }).catch(fail),
   );
@@ -129,39 +116,12 @@ imp
   .option('--replace', "swap the district's whole gazetteer instead of adding to it")
   .action((file: string, o: { district?: string; replace?: boolean }) =>
     withServices(async (s) => {
-      let content: string;
-      try {
-        content = fs.readFileSync(file, 'utf8');
-      } catch (e) {
-        throw new CliError(`${file}: not readable (${(e as Error).message})`);
-      }
+      const content = readText(file);
       const id = await districtId(s, o.district);
-      const bar = new cliProgress.SingleBar({ format: 'importing gazetteer [{bar}] {value}/{total}', clearOnComplete: false }, cliProgress.Presets.shades_classic);
-      let started = false;
-      try {
-        const r = await s.gazetteer.importFile(
-          id,
-          content,
-          (done, total) => {
-            if (!started) {
-              bar.start(total, 0);
-              started = true;
-            }
-            bar.update(done);
-          },
-          { replace: o.replace === true, source: path.basename(file) },
-        );
-        if (started) bar.stop();
-        process.stdout.write(`imported ${r.imported} gazetteer entries${r.replaced ? ` (replaced ${r.replaced})` : ''}\n`);
-      } catch (e) {
-        if (started) bar.stop();
-        if (!isDomainError(e) || e.code !== 'IMPORT_INVALID') throw e;
-        // Rows are reported by CSV line (or GeoJSON feature), which the shared handler does not know.
-        const problems = (e.details?.problems ?? []) as GazetteerProblem[];
-        const lines = problems.slice(0, 200).map((p) => `  ${p.line !== undefined ? `line ${p.line}` : `feature ${p.index}`}: ${p.reason}`);
-        if (problems.length > 200) lines.push(`  … and ${problems.length - 200} more`);
-        throw new CliError([`IMPORT_INVALID: ${e.message}`, ...lines].join('\n'));
-      }
+      const r = await withProgress('gazetteer', (progress) =>
+        s.gazetteer.importFile(id, content, progress, { replace: o.replace === true, source: path.basename(file) }),
+      );
+      process.stdout.write(`imported ${r.imported} gazetteer entries${r.replaced ? ` (replaced ${r.replaced})` : ''}\n`);
     }).catch(fail),
   );
 
@@ -171,33 +131,10 @@ imp
   .option('--district <code>', 'district code (needed when the database has several)')
   .action((file: string, o: { district?: string }) =>
     withServices(async (s) => {
-      let content: string;
-      try {
-        content = fs.readFileSync(file, 'utf8');
-      } catch (e) {
-        throw new CliError(`${file}: not readable (${(e as Error).message})`);
-      }
+      const content = readText(file);
       const id = await districtId(s, o.district);
-      const bar = new cliProgress.SingleBar({ format: 'importing devices [{bar}] {value}/{total}', clearOnComplete: false }, cliProgress.Presets.shades_classic);
-      let started = false;
-      try {
-        const r = await s.devices.importFile(id, content, (done, total) => {
-          if (!started) {
-            bar.start(total, 0);
-            started = true;
-          }
-          bar.update(done);
-        });
-        if (started) bar.stop();
-        process.stdout.write(`imported ${r.imported} devices\n`);
-      } catch (e) {
-        if (started) bar.stop();
-        if (!isDomainError(e) || e.code !== 'IMPORT_INVALID') throw e;
-        const problems = (e.details?.problems ?? []) as DeviceProblem[];
-        const lines = problems.slice(0, 200).map((p) => `  ${p.line !== undefined ? `line ${p.line}` : `feature ${p.index}`}: ${p.reason}`);
-        if (problems.length > 200) lines.push(`  … and ${problems.length - 200} more`);
-        throw new CliError([`IMPORT_INVALID: ${e.message}`, ...lines].join('\n'));
-      }
+      const r = await withProgress('devices', (progress) => s.devices.importFile(id, content, progress));
+      process.stdout.write(`imported ${r.imported} devices\n`);
     }).catch(fail),
   );
 
