@@ -3,7 +3,7 @@
  *
  *   npm run bench -- case-list [--store sqlite|postgres] [--cases 1000000] [--rebuild]
  *                              [--file /tmp/onegrid-bench-1m.sqlite] [--requests 500]
- *                              [--max-seconds 10] [--connections 1] [--analyze] [--try-indexes]
+ *                              [--max-seconds 10] [--connections 1] [--analyze]
  *
  * The data set (see lib/dataset-worker.ts) is generated once and reused: a SQLite file, or the
  * PostgreSQL database onegrid_bench_1m; --rebuild makes it again. Each scenario sends
@@ -17,8 +17,7 @@
  * Baseline: the very SQL the server ran for each variant (captured through a Kysely plugin),
  * executed directly through Kysely the same number of times. Every scenario's plan is shown
  * (SQLite EXPLAIN QUERY PLAN, PostgreSQL EXPLAIN ANALYZE). --analyze runs ANALYZE first
- * (SQLite keeps the statistics in the file; the app itself never runs it). --try-indexes adds
- * the indexes proposed in docs/performance.md for this run only, to measure them.
+ * (SQLite keeps the statistics in the file; the app itself never runs it).
  * Targets: p99 ≤ 50 ms, server RSS ≤ 300 MB.
  */
 import fs from 'node:fs';
@@ -33,14 +32,6 @@ import { openBenchStore, pgDatabaseExists, STORE_KINDS } from './lib/stores.ts';
 
 const TARGET_P99_MS = 50;
 const TARGET_RSS_MB = 300;
-
-/**
- * Indexes proposed for the list (docs/performance.md explains each); --try-indexes creates
- * them for one run and drops them afterwards. Written for both stores.
- */
-// None pending: migration 0006 made the category and deadline proposals real.
-const PROPOSED_INDEXES: string[] = [];
-const PROPOSED_INDEX_NAMES: string[] = [];
 
 /** Records the operation trees of queries while armed, so the server's exact SQL can be replayed. */
 class Capture implements KyselyPlugin {
@@ -86,7 +77,6 @@ export async function run(argv: string[]): Promise<void> {
   const maxSeconds = a.int('max-seconds', 10);
   const connections = a.int('connections', 1);
   const analyze = a.flag('analyze');
-  const tryIndexes = a.flag('try-indexes');
   a.done();
 
   const spec = { kind, sqliteFile: file, pgDatabase: PG_DATABASE, cases, seed: 1 };
@@ -129,14 +119,6 @@ export async function run(argv: string[]): Promise<void> {
     if (kind === 'sqlite') report.kv('store', `${bs.where}, ${rate(fs.statSync(file).size / 1048576)} MB`);
     else report.kv('store', bs.where);
     if (analyze) await sql.raw('analyze').execute(base);
-    if (tryIndexes) {
-      const t0 = performance.now();
-      for (const statement of PROPOSED_INDEXES) await sql.raw(statement).execute(base);
-      // PostgreSQL plans from statistics and needs them for the new index; SQLite is left as
-      // the app leaves it (no ANALYZE), so the comparison changes only the index.
-      if (kind === 'postgres') await sql.raw('analyze cases').execute(base);
-      report.kv('proposed indexes created for this run', `${PROPOSED_INDEX_NAMES.join(', ')} in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
-    }
     const stats =
       kind === 'sqlite'
         ? (await sql<{ n: number }>`select count(*) as n from sqlite_master where name = 'sqlite_stat1'`.execute(base)).rows[0]?.n
@@ -261,7 +243,6 @@ export async function run(argv: string[]): Promise<void> {
     report.kv(`scenarios meeting p99 ≤ ${TARGET_P99_MS} ms`, `${results.length - misses.length} of ${results.length}${misses.length ? `; missing: ${misses.map((m) => m.name).join('; ')}` : ''}`);
     report.set('dataset', meta);
     report.set('planner', stats);
-    report.set('proposedIndexes', tryIndexes ? PROPOSED_INDEXES : null);
     report.set(
       'scenarios',
       results.map((r) => ({
@@ -286,7 +267,6 @@ export async function run(argv: string[]): Promise<void> {
     report.set('rss', { idleMb: idleRss, peakMb: peakRss, meets: peakRss <= TARGET_RSS_MB, endHeapTotalMb: mb(mem.heapTotal), endExternalMb: mb(mem.external) });
     report.finish();
   } finally {
-    if (tryIndexes) for (const name of PROPOSED_INDEX_NAMES) await sql.raw(`drop index if exists ${name}`).execute(base);
     await bs.dispose();
   }
 }
