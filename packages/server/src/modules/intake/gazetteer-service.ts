@@ -23,7 +23,7 @@ import { newId } from '../../platform/ids.ts';
 import type { Directory } from '../org/directory.ts';
 import type { OrgService } from '../org/org-service.ts';
 import { gazetteerRepository as repo } from './gazetteer-repository.ts';
-import { type FileProblem, parseCsv, readDataFile } from '../../platform/data-file.ts';
+import { type FileProblem, parsePointFile } from '../../platform/data-file.ts';
 
 const RECHECK_MS = 15_000;
 export const DEFAULT_GEOCODE_THRESHOLD = 0.8;
@@ -119,56 +119,7 @@ function draftOf(raw: Raw, where: GazetteerDraft['where']): GazetteerDraft | str
 
 /** A CSV text or a GeoJSON FeatureCollection of points → drafts and every problem found. */
 export function parseGazetteerFile(file: unknown): { drafts: GazetteerDraft[]; problems: GazetteerProblem[] } {
-  const doc = readDataFile(file);
-  if ('problem' in doc) return { drafts: [], problems: [doc.problem] };
-  return 'csv' in doc ? parseCsvFile(doc.csv) : parseGeoJson(doc.json);
-}
-
-function parseCsvFile(csv: string): { drafts: GazetteerDraft[]; problems: GazetteerProblem[] } {
-  const { records, problem } = parseCsv(csv);
-  const problems: GazetteerProblem[] = problem ? [problem] : [];
-  const drafts: GazetteerDraft[] = [];
-  const [header, ...rows] = records;
-  if (!header) return { drafts, problems: [{ line: 1, reason: `the file is empty; expected the header ${CSV_COLUMNS.join(',')}` }] };
-  const columns = header.fields.map((f) => f.trim().toLowerCase());
-  const missing = CSV_COLUMNS.filter((c) => !columns.includes(c));
-  if (missing.length > 0) {
-    return { drafts, problems: [{ line: header.line, reason: `the header lacks ${missing.join(', ')}; expected ${CSV_COLUMNS.join(',')}` }] };
-  }
-  const at = Object.fromEntries(CSV_COLUMNS.map((c) => [c, columns.indexOf(c)])) as Record<(typeof CSV_COLUMNS)[number], number>;
-  for (const r of rows) {
-    if (r.fields.length !== columns.length) {
-      problems.push({ line: r.line, reason: `${r.fields.length} fields where the header has ${columns.length}` });
-      continue;
-    }
-    const raw = Object.fromEntries(CSV_COLUMNS.map((c) => [c, r.fields[at[c]]])) as Raw;
-    const d = draftOf(raw, { line: r.line });
-    if (typeof d === 'string') problems.push({ line: r.line, reason: d });
-    else drafts.push(d);
-  }
-  return { drafts, problems };
-}
-
-function parseGeoJson(doc: unknown): { drafts: GazetteerDraft[]; problems: GazetteerProblem[] } {
-  const d = doc as { type?: unknown; features?: unknown } | null;
-  if (!d || typeof d !== 'object' || d.type !== 'FeatureCollection' || !Array.isArray(d.features)) {
-    return { drafts: [], problems: [{ index: -1, reason: `the file is neither CSV (${CSV_COLUMNS.join(',')}) nor a GeoJSON FeatureCollection of points` }] };
-  }
-  const drafts: GazetteerDraft[] = [];
-  const problems: GazetteerProblem[] = [];
-  (d.features as unknown[]).forEach((f, index) => {
-    const feature = f as { type?: unknown; properties?: Record<string, unknown> | null; geometry?: { type?: unknown; coordinates?: unknown } | null };
-    const coords = feature?.geometry?.coordinates;
-    if (feature?.type !== 'Feature' || feature.geometry?.type !== 'Point' || !Array.isArray(coords)) {
-      problems.push({ index, reason: 'not a GeoJSON Feature with a Point geometry' });
-      return;
-    }
-    const p = feature.properties ?? {};
-    const draft = draftOf({ kind: p.kind, name: p.name, aliases: p.aliases ?? '', road: p.road, number: p.number, lng: coords[0], lat: coords[1] }, { index });
-    if (typeof draft === 'string') problems.push({ index, reason: draft });
-    else drafts.push(draft);
-  });
-  return { drafts, problems };
+  return parsePointFile(file, { required: CSV_COLUMNS }, (raw, where) => draftOf(raw as Raw, where));
 }
 
 const keyOf = (kind: string, name: string, number: string | null) => `${kind}\u0000${normalizeText(name)}\u0000${number ?? ''}`;

@@ -5,7 +5,7 @@
  */
 import { type DeviceTypeCode, DEVICE_TYPES, isDeviceType } from '@onegrid/domain/perception/device-types';
 import { validLngLat } from '@onegrid/domain/geo/geometry';
-import { type FileProblem, parseCsv, readDataFile } from '../../platform/data-file.ts';
+import { type FileProblem, parsePointFile } from '../../platform/data-file.ts';
 
 export const DEVICE_COLUMNS = ['code', 'type', 'name', 'lng', 'lat'] as const;
 export const OPTIONAL_COLUMNS = ['component', 'unit'] as const;
@@ -45,51 +45,5 @@ function draftOf(raw: Record<string, unknown>, where: DeviceDraft['where']): Dev
 
 /** CSV text or a GeoJSON FeatureCollection (object or text) → drafts and every problem found. */
 export function parseDeviceFile(file: unknown): { drafts: DeviceDraft[]; problems: DeviceProblem[] } {
-  const doc = readDataFile(file);
-  if ('problem' in doc) return { drafts: [], problems: [doc.problem] };
-  return 'csv' in doc ? parseCsvDevices(doc.csv) : parseGeoJsonDevices(doc.json);
-}
-
-function parseCsvDevices(csv: string): { drafts: DeviceDraft[]; problems: DeviceProblem[] } {
-  const { records, problem } = parseCsv(csv);
-  const problems: DeviceProblem[] = problem ? [problem] : [];
-  const [header, ...rows] = records;
-  const expected = [...DEVICE_COLUMNS, ...OPTIONAL_COLUMNS].join(',');
-  if (!header) return { drafts: [], problems: [{ line: 1, reason: `the file is empty; expected the header ${expected}` }] };
-  const columns = header.fields.map((f) => f.trim().toLowerCase());
-  const missing = DEVICE_COLUMNS.filter((c) => !columns.includes(c));
-  if (missing.length) return { drafts: [], problems: [{ line: header.line, reason: `the header lacks ${missing.join(', ')}; expected ${expected}` }] };
-  const drafts: DeviceDraft[] = [];
-  for (const r of rows) {
-    if (r.fields.length !== columns.length) {
-      problems.push({ line: r.line, reason: `${r.fields.length} fields where the header has ${columns.length}` });
-      continue;
-    }
-    const raw = Object.fromEntries(columns.map((c, i) => [c, r.fields[i]]));
-    const d = draftOf(raw, { line: r.line });
-    if (typeof d === 'string') problems.push({ line: r.line, reason: d });
-    else drafts.push(d);
-  }
-  return { drafts, problems };
-}
-
-function parseGeoJsonDevices(doc: unknown): { drafts: DeviceDraft[]; problems: DeviceProblem[] } {
-  const d = doc as { type?: unknown; features?: unknown } | null;
-  if (!d || typeof d !== 'object' || d.type !== 'FeatureCollection' || !Array.isArray(d.features)) {
-    return { drafts: [], problems: [{ index: -1, reason: `the file is neither CSV (${DEVICE_COLUMNS.join(',')},…) nor a GeoJSON FeatureCollection of points` }] };
-  }
-  const drafts: DeviceDraft[] = [];
-  const problems: DeviceProblem[] = [];
-  (d.features as unknown[]).forEach((f, index) => {
-    const feature = f as { type?: unknown; properties?: Record<string, unknown> | null; geometry?: { type?: unknown; coordinates?: unknown } | null };
-    const coords = feature?.geometry?.coordinates;
-    if (feature?.type !== 'Feature' || feature.geometry?.type !== 'Point' || !Array.isArray(coords)) {
-      problems.push({ index, reason: 'not a GeoJSON Feature with a Point geometry' });
-      return;
-    }
-    const draft = draftOf({ ...(feature.properties ?? {}), lng: coords[0], lat: coords[1] }, { index });
-    if (typeof draft === 'string') problems.push({ index, reason: draft });
-    else drafts.push(draft);
-  });
-  return { drafts, problems };
+  return parsePointFile(file, { required: DEVICE_COLUMNS, optional: OPTIONAL_COLUMNS }, draftOf);
 }
