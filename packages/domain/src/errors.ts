@@ -33,6 +33,8 @@ export const ERROR_STATUS = {
   ALARM_NOT_OPEN: 409,
   /** A unique value (username, unit code, webhook URL…) is already taken. */
   ALREADY_EXISTS: 409,
+  /** Another evaluation scheme version was saved at the same moment: reload and save again. */
+  SCHEME_CONFLICT: 409,
   /** Too many requests or login attempts. */
   RATE_LIMITED: 429,
   /** Something unexpected: details are in the server log, never in the response. */

@@ -16,6 +16,7 @@ import { notifyRoutes } from './modules/notify/routes.ts';
 import { opsRoutes } from './modules/ops/routes.ts';
 import { orgRoutes } from './modules/org/routes.ts';
 import { perceptionRoutes } from './modules/perception/routes.ts';
+import { evaluationRoutes } from './modules/evaluation/routes.ts';
 import { taxonomyRoutes } from './modules/taxonomy/routes.ts';
 import { installErrorHandler } from './platform/errors.ts';
 import { route } from './platform/http.ts';
@@ -59,6 +60,7 @@ export async function buildApp(s: Services, opts: { logger?: boolean | object } 
   intakeRoutes(app, s);
   gazetteerRoutes(app, s);
   perceptionRoutes(app, s);
+  evaluationRoutes(app, s);
 
   route(app, {
     method: 'GET',

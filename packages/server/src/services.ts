@@ -28,6 +28,7 @@ import { MqttIngest } from './modules/perception/mqtt-ingest.ts';
 import { RollupService } from './modules/perception/rollup-service.ts';
 import { RuleService } from './modules/perception/rule-service.ts';
 import { TelemetryService } from './modules/perception/telemetry-service.ts';
+import { EvaluationService } from './modules/evaluation/evaluation-service.ts';
 import pino, { type Logger } from 'pino';
 
 export interface Services {
@@ -54,6 +55,7 @@ export interface Services {
   alarms: AlarmService;
   telemetry: TelemetryService;
   rollups: RollupService;
+  evaluation: EvaluationService;
   /** MQTT ingest when MQTT_URL is set; `onegrid start` starts it. */
   mqtt: MqttIngest | null;
   close(): Promise<void>;
@@ -79,6 +81,7 @@ export async function createServices(config: Config, opts: { store?: Store; cloc
   const rules = new RuleService(store, clock, taxonomy);
   const alarms = new AlarmService(store, clock, devices, rules, cases, intake, log);
   const telemetry = new TelemetryService(store, clock, devices, rules, alarms, { retentionMs: config.telemetryRetentionMs, maxFutureMs: 5 * 60_000 }, log);
+  const evaluation = new EvaluationService(store, clock, org, auth, cases);
   const rollups = new RollupService(store, clock, devices, { batch: 20_000, minuteRetentionMs: config.telemetryRetentionMs });
   const mqtt = config.mqttUrl ? new MqttIngest(telemetry, org, log, { url: config.mqttUrl, capacity: config.mqttQueue, batchSize: 500, group: 'onegrid' }) : null;
   if (mqtt) telemetry.attachMqtt(() => mqtt.status());
@@ -106,6 +109,7 @@ export async function createServices(config: Config, opts: { store?: Store; cloc
     alarms,
     telemetry,
     rollups,
+    evaluation,
     mqtt,
     close: async () => {
       await mqtt?.stop();

@@ -34,6 +34,10 @@ export const PERMISSIONS = {
   // Granted to admin only until a least-privilege gateway role exists: give the API key of a
   // dedicated integration user (users are per unit) rather than a person's account.
   'telemetry.ingest': ['admin'],
+  // Evaluation (DOMAIN.md §5): the figures are read by everyone who manages work; what each
+  // caller sees is cut to their unit's subtree by the service, not here.
+  'evaluation.read': ['intake', 'shift_leader', 'dispatcher', 'handler', 'supervisor', 'leader', 'admin'],
+  'evaluation.manage': ['supervisor', 'admin'],
   'self': ROLES,
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;

@@ -9,6 +9,7 @@ import * as m0007 from './migrations/0007_perception.ts';
 import * as m0008 from './migrations/0008_telemetry_rollups.ts';
 import * as m0009 from './migrations/0009_login_failures.ts';
 import * as m0010 from './migrations/0010_merged_into.ts';
+import * as m0012 from './migrations/0012_evaluation.ts';
 import type { Store } from './store.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0008_telemetry_rollups': m0008,
   '0009_login_failures': m0009,
   '0010_merged_into': m0010,
+  '0012_evaluation': m0012,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -396,6 +396,25 @@ export interface LoginFailureRow {
   since: number;
 }
 
+export interface EvaluationSchemeRow {
+  district_id: string;
+  version: number;
+  /** JSON: @onegrid/domain/evaluation/scheme Scheme. */
+  body: string;
+  created_by: string | null;
+  created_at: number;
+}
+
+export interface IndexInputRow {
+  district_id: string;
+  /** A month, `2024-03`. */
+  period: string;
+  code: string;
+  value: number;
+  updated_by: string | null;
+  updated_at: number;
+}
+
 export interface DB {
   districts: DistrictRow;
   units: UnitRow;
@@ -427,4 +446,6 @@ export interface DB {
   ingest_counters: IngestCounterRow;
   reading_rollups: ReadingRollupRow;
   rollup_cursors: RollupCursorRow;
+  evaluation_schemes: EvaluationSchemeRow;
+  index_inputs: IndexInputRow;
 }

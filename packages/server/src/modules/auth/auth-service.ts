@@ -238,6 +238,12 @@ export class AuthService {
     return new Map(rows.map((r) => [r.id, r.display_name]));
   }
 
+  /** Every user of the district with roles and unit (evaluation of posts and persons). */
+  async members(districtId: string): Promise<Array<{ id: string; displayName: string; roles: Role[]; unitId: string }>> {
+    const rows = await repo.list(this.store.db, districtId, null, 1_000_000);
+    return rows.map((u) => ({ id: u.id, displayName: u.display_name, roles: u.roles.split(',').filter(isRole), unitId: u.unit_id }));
+  }
+
   usersOfUnits(unitIds: string[]) {
     return repo.usersOfUnits(this.store.db, unitIds);
   }

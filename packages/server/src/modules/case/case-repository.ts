@@ -3,6 +3,7 @@ import { type Expression, type Kysely, type SqlBool, sql, type Transaction } fro
 import type { CaseEventRow, CaseRow, CaseTimerRow, CaseUnitRow, DB } from '../../db/schema.ts';
 
 type Q = Kysely<DB> | Transaction<DB>;
+export type HistoryRow = Pick<CaseEventRow, 'case_id' | 'seq' | 'action' | 'to_state' | 'actor_user_id' | 'at' | 'payload'>;
 
 export interface ScopeFilter {
   /** Column that must equal areaUnitId (by the caller's unit kind), or null. */
@@ -80,6 +81,34 @@ export const caseRepository = {
   },
   async insertEvents(q: Q, rows: CaseEventRow[]): Promise<void> {
     await q.insertInto('case_events').values(rows).execute();
+  },
+  /** Events in [start, end) of a district, for evaluation; the payload only where evaluation reads it. */
+  eventsBetween(q: Q, districtId: string, start: number, end: number): Promise<HistoryRow[]> {
+    return q
+      .selectFrom('case_events')
+      .select(['case_id', 'seq', 'action', 'to_state', 'actor_user_id', 'at', sql<string>`case when action in ('dispatch', 'visit', 'report') then payload else '' end`.as('payload')])
+      .where('district_id', '=', districtId)
+      .where('at', '>=', start)
+      .where('at', '<', end)
+      .execute();
+  },
+  /** The events before `before` of these cases (their history from earlier periods). */
+  eventsBefore(q: Q, caseIds: string[], before: number): Promise<HistoryRow[]> {
+    if (caseIds.length === 0) return Promise.resolve([]);
+    return q
+      .selectFrom('case_events')
+      .select(['case_id', 'seq', 'action', 'to_state', 'actor_user_id', 'at', sql<string>`case when action in ('dispatch', 'visit', 'report') then payload else '' end`.as('payload')])
+      .where('case_id', 'in', caseIds)
+      .where('at', '<', before)
+      .execute();
+  },
+  areasOf(q: Q, caseIds: string[]): Promise<Array<Pick<CaseRow, 'id' | 'channel' | 'street_id' | 'community_id' | 'grid_id'>>> {
+    if (caseIds.length === 0) return Promise.resolve([]);
+    return q.selectFrom('cases').select(['id', 'channel', 'street_id', 'community_id', 'grid_id']).where('id', 'in', caseIds).execute();
+  },
+  byIds(q: Q, districtId: string, ids: string[]): Promise<CaseRow[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return q.selectFrom('cases').selectAll().where('district_id', '=', districtId).where('id', 'in', ids).execute();
   },
   events(q: Q, caseId: string): Promise<CaseEventRow[]> {
     return q.selectFrom('case_events').selectAll().where('case_id', '=', caseId).orderBy('seq').execute();
