@@ -44,7 +44,7 @@ export async function historyOfPeriod(store: Store, districtId: string, start: n
         streetId: c.street_id,
         communityId: c.community_id,
         gridId: c.grid_id,
-        events: list.map((r) => ({ action: r.action, to: r.to_state, actor: r.actor_user_id, at: Number(r.at), payload: r.payload })),
+        events: list,
       });
     }
   }

@@ -3,7 +3,10 @@ import { type Expression, type Kysely, type SqlBool, sql, type Transaction } fro
 import type { CaseEventRow, CaseRow, CaseTimerRow, CaseUnitRow, DB } from '../../db/schema.ts';
 
 type Q = Kysely<DB> | Transaction<DB>;
-export type HistoryRow = Pick<CaseEventRow, 'case_id' | 'seq' | 'action' | 'to_state' | 'actor_user_id' | 'at' | 'payload'>;
+/** An event as evaluation folds it (column names as in FoldEvent, so rows are used as they come). */
+export type HistoryRow = Pick<CaseEventRow, 'case_id' | 'seq' | 'action' | 'at' | 'payload'> & { to: string; actor: string | null };
+// Evaluation reads the payload of these actions only; the rest stay in the database.
+const EVALUATED_PAYLOAD = sql<string>`case when action in ('dispatch', 'visit', 'report') then payload else '' end`.as('payload');
 
 export interface ScopeFilter {
   /** Column that must equal areaUnitId (by the caller's unit kind), or null. */
@@ -86,7 +89,7 @@ export const caseRepository = {
   eventsBetween(q: Q, districtId: string, start: number, end: number): Promise<HistoryRow[]> {
     return q
       .selectFrom('case_events')
-      .select(['case_id', 'seq', 'action', 'to_state', 'actor_user_id', 'at', sql<string>`case when action in ('dispatch', 'visit', 'report') then payload else '' end`.as('payload')])
+      .select(['case_id', 'seq', 'action', 'to_state as to', 'actor_user_id as actor', 'at', EVALUATED_PAYLOAD])
       .where('district_id', '=', districtId)
       .where('at', '>=', start)
       .where('at', '<', end)
@@ -97,7 +100,7 @@ export const caseRepository = {
     if (caseIds.length === 0) return Promise.resolve([]);
     return q
       .selectFrom('case_events')
-      .select(['case_id', 'seq', 'action', 'to_state', 'actor_user_id', 'at', sql<string>`case when action in ('dispatch', 'visit', 'report') then payload else '' end`.as('payload')])
+      .select(['case_id', 'seq', 'action', 'to_state as to', 'actor_user_id as actor', 'at', EVALUATED_PAYLOAD])
       .where('case_id', 'in', caseIds)
       .where('at', '<', before)
       .execute();
