@@ -9,7 +9,11 @@ const BENCHES: Record<string, string> = {
   geocode: 'AreaIndex.locate() over the demo grids and 100,000 synthetic polygons (holes, multipolygons) against a brute-force scan and PostGIS ST_Contains',
   dedup: 'intake duplicate and repeat search (openNearby, closedNearby) over 1,000,000 open cases: p50/p99; baselines the old cell query and a lng/lat box',
   'geocode-address': 'address text → gazetteer entry (AddressIndex.match) over the demo gazetteer and 5,000 entries; baseline a naive scan',
+  console: 'the web console: first-screen JavaScript (gzip), first paint and sign-in in Chromium against a 404 page, cockpit with 10,000 open cases',
   classify: 'description → top-3 categories (jieba + model) over the held-out corpus: descriptions/s, p50/p99, RSS; baseline tokenise only',
+  telemetry: 'MQTT → validation → rules → rollups: readings/s, alarm-to-case p50/p99, server RSS slope; baseline raw Mosquitto pub→sub',
+  evaluation: 'a month with 1,000,000 case events evaluated for every object type: p50/p99, read vs fold, RSS; baseline count(*) group by action',
+  kpi: 'cockpit KPI queries (overview) over 10,000,000 cases through the incremental rollups: p50/p99, rebuild time, RSS; baseline the same figures from the raw cases table',
 };
 
 const [name, ...args] = process.argv.slice(2);

@@ -128,6 +128,17 @@ export interface Placed {
   socialGridId: string | null;
 }
 
+/** Reports by channel, in percent: patrols and the hotline bring most. */
+export const CHANNEL_MIX = [
+  ['patrol', 35],
+  ['hotline', 25],
+  ['citizen', 20],
+  ['video', 8],
+  ['sensor', 4],
+  ['assigned', 3],
+  ['other', 5],
+] as const;
+
 /**
  * Each town/street's share of reported cases. Case volume follows population and commerce,
  * not area: the commercial centre (观音桥) reports most, the forest-park street (铁山坪) and

@@ -45,3 +45,13 @@ export function uuidv7At(ms: number, next: () => number): string {
   const variant = (8 + Math.floor(next() * 4)).toString(16);
   return `${t.slice(0, 8)}-${t.slice(8, 12)}-7${rand(3)}-${variant}${rand(3)}-${rand(12)}`;
 }
+
+/** A shuffled copy (Fisher–Yates), e.g. so catalogue order does not decide which categories are popular. */
+export function shuffled<T>(items: readonly T[], next: () => number): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
+}

@@ -31,8 +31,26 @@ export const ERROR_STATUS = {
   CASE_CONFLICT: 409,
   /** The alarm was cleared before it was acknowledged: there is nothing left to act on. */
   ALARM_NOT_OPEN: 409,
+  /** The supervision order is past the step asked for (already responded or closed): reload it. */
+  ORDER_NOT_OPEN: 409,
+  /** The supervision order has no response yet, so it cannot be closed: wait for the response. */
+  ORDER_NOT_RESPONDED: 409,
+  /** The supervision order changed since the caller read it (version mismatch): reload and retry. */
+  ORDER_CONFLICT: 409,
+  /** The caller may see the supervision order but not act on it: only the responsible unit responds, only the issuing side closes. */
+  ORDER_ACTION_FORBIDDEN: 403,
   /** A unique value (username, unit code, webhook URL…) is already taken. */
   ALREADY_EXISTS: 409,
+  /** A progress period that is not one of the target's (cadence, year, deadline) or has not begun. */
+  TARGET_PERIOD_INVALID: 400,
+  /** The caller sees the target but its unit is neither the lead unit nor a co-unit of it. */
+  TARGET_REPORT_FORBIDDEN: 403,
+  /** The target changed since the caller read it (version mismatch): reload and retry. */
+  TARGET_CONFLICT: 409,
+  /** A review (复盘) needs a closed case, or an alarm that is acknowledged or cleared. */
+  REVIEW_SUBJECT_OPEN: 409,
+  /** The review changed since the caller read it (version mismatch): reload and retry. */
+  REVIEW_CONFLICT: 409,
   /** Another evaluation scheme version was saved at the same moment: reload and save again. */
   SCHEME_CONFLICT: 409,
   /** Too many requests or login attempts. */

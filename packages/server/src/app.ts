@@ -17,8 +17,12 @@ import { opsRoutes } from './modules/ops/routes.ts';
 import { orgRoutes } from './modules/org/routes.ts';
 import { perceptionRoutes } from './modules/perception/routes.ts';
 import { evaluationRoutes } from './modules/evaluation/routes.ts';
+import { cockpitRoutes } from './modules/cockpit/routes.ts';
+import { supervisionRoutes } from './modules/supervision/routes.ts';
+import { targetRoutes } from './modules/targets/routes.ts';
 import { taxonomyRoutes } from './modules/taxonomy/routes.ts';
 import { installErrorHandler } from './platform/errors.ts';
+import { serveConsole } from './platform/console-static.ts';
 import { route } from './platform/http.ts';
 import type { Services } from './services.ts';
 
@@ -61,6 +65,9 @@ export async function buildApp(s: Services, opts: { logger?: boolean | object } 
   gazetteerRoutes(app, s);
   perceptionRoutes(app, s);
   evaluationRoutes(app, s);
+  cockpitRoutes(app, s);
+  supervisionRoutes(app, s);
+  targetRoutes(app, s);
 
   route(app, {
     method: 'GET',
@@ -70,6 +77,7 @@ export async function buildApp(s: Services, opts: { logger?: boolean | object } 
     tags: ['ops'],
     handler: async () => app.swagger(),
   });
+  await serveConsole(app);
   await app.register(async (docs) => {
     docs.addHook('onRoute', (r) => {
       r.config = { ...(r.config as object), permission: 'public' };

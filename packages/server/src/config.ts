@@ -24,6 +24,7 @@ const schema = z.object({
   ONEGRID_MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
   ONEGRID_MAX_BODY_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
   ONEGRID_WORKER_POLL_MS: z.coerce.number().int().min(10).default(1000),
+  ONEGRID_OUTBOX_POLL_MS: z.coerce.number().int().min(10).default(100),
   ONEGRID_WARN_RATIO: z.coerce.number().gt(0).lt(1).default(0.8),
   ONEGRID_SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
   ONEGRID_PUBLIC_URL: z.string().url().optional(),
@@ -51,6 +52,8 @@ export interface Config {
   maxUploadBytes: number;
   maxBodyBytes: number;
   workerPollMs: number;
+  /** The outbox's own, shorter loop: live views (SSE, cockpit) wait on it. */
+  outboxPollMs: number;
   warnRatio: number;
   sessionTtlMs: number;
   publicUrl: string | undefined;
@@ -82,6 +85,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxUploadBytes: e.ONEGRID_MAX_UPLOAD_BYTES,
     maxBodyBytes: e.ONEGRID_MAX_BODY_BYTES,
     workerPollMs: e.ONEGRID_WORKER_POLL_MS,
+    outboxPollMs: e.ONEGRID_OUTBOX_POLL_MS,
     warnRatio: e.ONEGRID_WARN_RATIO,
     sessionTtlMs: e.ONEGRID_SESSION_TTL_HOURS * 3600_000,
     publicUrl: e.ONEGRID_PUBLIC_URL,

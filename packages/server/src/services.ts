@@ -29,6 +29,10 @@ import { RollupService } from './modules/perception/rollup-service.ts';
 import { RuleService } from './modules/perception/rule-service.ts';
 import { TelemetryService } from './modules/perception/telemetry-service.ts';
 import { EvaluationService } from './modules/evaluation/evaluation-service.ts';
+import { COCKPIT_TOPICS, CockpitService } from './modules/cockpit/cockpit-service.ts';
+import { SupervisionService } from './modules/supervision/supervision-service.ts';
+import { ReviewService } from './modules/targets/review-service.ts';
+import { TargetService } from './modules/targets/target-service.ts';
 import pino, { type Logger } from 'pino';
 
 export interface Services {
@@ -56,6 +60,10 @@ export interface Services {
   telemetry: TelemetryService;
   rollups: RollupService;
   evaluation: EvaluationService;
+  cockpit: CockpitService;
+  supervision: SupervisionService;
+  targets: TargetService;
+  reviews: ReviewService;
   /** MQTT ingest when MQTT_URL is set; `onegrid start` starts it. */
   mqtt: MqttIngest | null;
   close(): Promise<void>;
@@ -81,9 +89,16 @@ export async function createServices(config: Config, opts: { store?: Store; cloc
   const rules = new RuleService(store, clock, taxonomy);
   const alarms = new AlarmService(store, clock, devices, rules, cases, intake, log);
   const telemetry = new TelemetryService(store, clock, devices, rules, alarms, { retentionMs: config.telemetryRetentionMs, maxFutureMs: 5 * 60_000 }, log);
-  const evaluation = new EvaluationService(store, clock, org, auth, cases);
+  const outbox = new OutboxProcessor(store, clock, org, bus);
+  const supervision = new SupervisionService(store, clock, org, calendars, auth, files, cases, log);
+  supervision.subscribe(outbox);
+  const evaluation = new EvaluationService(store, clock, org, auth, cases, supervision);
+  const cockpit = new CockpitService(store, clock, org, taxonomy);
+  for (const topic of COCKPIT_TOPICS) outbox.on(topic, (trx, m) => cockpit.apply(trx, m));
+  const targets = new TargetService(store, clock, org, files, log, supervision);
+  const reviews = new ReviewService(store, clock, cases, alarms);
   const rollups = new RollupService(store, clock, devices, { batch: 20_000, minuteRetentionMs: config.telemetryRetentionMs });
-  const mqtt = config.mqttUrl ? new MqttIngest(telemetry, org, log, { url: config.mqttUrl, capacity: config.mqttQueue, batchSize: 500, group: 'onegrid' }) : null;
+  const mqtt = config.mqttUrl ? new MqttIngest(telemetry, org, log, { url: config.mqttUrl, capacity: config.mqttQueue, batchSize: 500, group: 'onegrid', connections: 4, lanes: store.dialect === 'postgres' ? 2 : 1 }) : null;
   if (mqtt) telemetry.attachMqtt(() => mqtt.status());
   return {
     config,
@@ -102,7 +117,7 @@ export async function createServices(config: Config, opts: { store?: Store; cloc
     log,
     notify: new NotifyService(store, clock),
     timers: new TimerWorker(store, clock),
-    outbox: new OutboxProcessor(store, clock, org, bus),
+    outbox,
     webhooks: new WebhookSender(store, clock),
     devices,
     rules,
@@ -110,6 +125,10 @@ export async function createServices(config: Config, opts: { store?: Store; cloc
     telemetry,
     rollups,
     evaluation,
+    cockpit,
+    supervision,
+    targets,
+    reviews,
     mqtt,
     close: async () => {
       await mqtt?.stop();

@@ -110,11 +110,46 @@ export type Emit = (count: number, amount: number, lead: string | null, person: 
 const I = COUNT_INDEX;
 
 /**
+ * The states whose overdue matters, as bits: the fold keeps "went overdue since last entered" in
+ * one integer rather than a Set per case (it runs for every case of a period, a million events).
+ */
+const OVERDUE_BIT: ReadonlyMap<string, number> = new Map([
+  ['REPORTED', 1],
+  ['ACCEPTED', 2],
+  ['REGISTERED', 4],
+  ['DISPATCHED', 8],
+  ['HANDLING', 16],
+  ['CHECKING', 32],
+]);
+const bit = (state: string) => OVERDUE_BIT.get(state) ?? 0;
+const B_REPORTED = 1;
+const B_ACCEPTED = 2;
+const B_REGISTERED = 4;
+const B_DISPATCHED = 8;
+const B_HANDLING = 16;
+const B_CHECKING = 32;
+
+const LEAD_PREFIX = '{"leadUnitId":"';
+/**
+ * The lead unit of a dispatch. CaseService writes the payload with JSON.stringify and leadUnitId
+ * first, so the id is read off the string; any other shape is parsed.
+ */
+function leadOf(payload: string): string | undefined {
+  if (payload.startsWith(LEAD_PREFIX)) {
+    const close = payload.indexOf('"', LEAD_PREFIX.length);
+    const id = close > 0 ? payload.slice(LEAD_PREFIX.length, close) : '';
+    if (id && !id.includes('\\')) return id;
+  }
+  return (JSON.parse(payload) as { leadUnitId?: string }).leadUnitId;
+}
+
+/**
  * Folds one case's events (in sequence order, only those before `end`) into the counts of the
  * period [start, end). `channel` is the case's channel.
  */
 export function foldCase(channel: string, events: readonly FoldEvent[], start: number, end: number, emit: Emit): void {
   const hotline = channel === 'hotline';
+  const publicReport = PUBLIC_CHANNELS.has(channel);
   let lead: string | null = null;
   let reporter: string | null = null;
   let reportedAt = 0;
@@ -122,130 +157,146 @@ export function foldCase(channel: string, events: readonly FoldEvent[], start: n
   let handleFrom = 0;
   let state = 'REPORTED';
   let suspended = false;
-  /** States that went overdue since the case last entered them. */
-  const overdue = new Set<string>();
+  /** States (bits) that went overdue since the case last entered them. */
+  let overdue = 0;
   let handleOverdueAt: number | null = null;
   let everHandleOverdue = false;
   let handledInPeriod = false;
   let closedInPeriod = false;
 
-  for (const e of events) {
-    if (e.at >= end) break;
-    const inP = e.at >= start;
-    const late = (...states: string[]) => states.some((s) => overdue.has(s));
-    const n = (count: number, lead_: string | null = null, person: string | null = null, amount = 1) => {
-      if (inP) emit(count, amount, lead_, person);
-    };
+  for (let k = 0; k < events.length; k++) {
+    const e = events[k] as FoldEvent;
+    const at = e.at;
+    if (at >= end) break;
+    const inP = at >= start;
+    const actor = e.actor;
     switch (e.action) {
       case 'report': {
-        reporter = e.actor;
-        reportedAt = e.at;
-        n(I.reported, null, e.actor);
-        if (e.payload.includes('"repeatOf"')) n(I.repeat_reported);
+        reporter = actor;
+        reportedAt = at;
+        if (inP) {
+          emit(I.reported, 1, null, actor);
+          if (e.payload.includes('"repeatOf"')) emit(I.repeat_reported, 1, null, null);
+        }
         break;
       }
       case 'accept':
-        n(I.accepted, null, e.actor);
-        if (!late('REPORTED')) n(I.accepted_on_time, null, e.actor);
-        n(I.reported_valid, null, reporter);
+        if (inP) {
+          emit(I.accepted, 1, null, actor);
+          if (!(overdue & B_REPORTED)) emit(I.accepted_on_time, 1, null, actor);
+          emit(I.reported_valid, 1, null, reporter);
+        }
         break;
       case 'reject':
-        n(I.rejected, null, e.actor);
+        if (inP) emit(I.rejected, 1, null, actor);
         break;
       case 'merge':
-        n(I.merged, null, reporter);
+        if (inP) emit(I.merged, 1, null, reporter);
         break;
       case 'register':
-        n(I.registered, null, e.actor);
-        if (!late('ACCEPTED')) n(I.registered_on_time, null, e.actor);
-        if (PUBLIC_CHANNELS.has(channel)) n(I.reported_public);
+        if (inP) {
+          emit(I.registered, 1, null, actor);
+          if (!(overdue & B_ACCEPTED)) emit(I.registered_on_time, 1, null, actor);
+          if (publicReport) emit(I.reported_public, 1, null, null);
+        }
         break;
       case 'void':
-        n(I.voided, null, e.actor);
+        if (inP) emit(I.voided, 1, null, actor);
         break;
       case 'dispatch': {
-        const onTime = !late('REGISTERED');
-        lead = (JSON.parse(e.payload) as { leadUnitId?: string }).leadUnitId ?? lead;
-        dispatcher = e.actor;
-        handleFrom = e.at;
-        overdue.delete('DISPATCHED');
-        overdue.delete('HANDLING');
-        n(I.dispatched, lead, e.actor);
-        if (onTime) n(I.dispatched_on_time, lead, e.actor);
-        if (hotline) n(I.hotline_dispatched, lead);
+        const onTime = !(overdue & B_REGISTERED);
+        lead = leadOf(e.payload) ?? lead;
+        dispatcher = actor;
+        handleFrom = at;
+        overdue &= ~(B_DISPATCHED | B_HANDLING);
+        if (inP) {
+          emit(I.dispatched, 1, lead, actor);
+          if (onTime) emit(I.dispatched_on_time, 1, lead, actor);
+          if (hotline) emit(I.hotline_dispatched, 1, lead, null);
+        }
         break;
       }
       case 'return':
-        n(I.returned, lead, dispatcher);
+        if (inP) emit(I.returned, 1, lead, dispatcher);
         lead = null;
         break;
       case 'sign':
-        n(I.signed, lead);
-        if (!late('DISPATCHED')) {
-          n(I.signed_on_time, lead);
-          if (hotline) n(I.hotline_signed_on_time, lead);
+        if (inP) {
+          emit(I.signed, 1, lead, null);
+          if (!(overdue & B_DISPATCHED)) {
+            emit(I.signed_on_time, 1, lead, null);
+            if (hotline) emit(I.hotline_signed_on_time, 1, lead, null);
+          }
         }
         break;
       case 'report_handled':
-        n(I.handled, lead, e.actor);
-        n(I.due_to_handle, lead);
-        if (!late('DISPATCHED', 'HANDLING')) n(I.handled_on_time, lead, e.actor);
-        n(I.handle_minutes, lead, null, (e.at - handleFrom) / 60_000);
-        if (inP) handledInPeriod = true;
+        if (inP) {
+          emit(I.handled, 1, lead, actor);
+          emit(I.due_to_handle, 1, lead, null);
+          if (!(overdue & (B_DISPATCHED | B_HANDLING))) emit(I.handled_on_time, 1, lead, actor);
+          emit(I.handle_minutes, (at - handleFrom) / 60_000, lead, null);
+          handledInPeriod = true;
+        }
         break;
       case 'check_pass':
       case 'check_fail':
-        n(I.checked, null, e.actor);
-        if (!late('CHECKING')) n(I.checked_on_time, null, e.actor);
+        if (inP) {
+          emit(I.checked, 1, null, actor);
+          if (!(overdue & B_CHECKING)) emit(I.checked_on_time, 1, null, actor);
+        }
         if (e.action === 'check_fail') {
-          n(I.reworked, lead);
-          handleFrom = e.at;
-          overdue.delete('HANDLING');
+          if (inP) emit(I.reworked, 1, lead, null);
+          handleFrom = at;
+          overdue &= ~B_HANDLING;
         }
         break;
       case 'close':
-        n(I.closed, lead, e.actor);
-        n(I.due_to_close, lead);
-        if (!everHandleOverdue) n(I.closed_on_time, lead, e.actor);
-        n(I.close_minutes, lead, null, (e.at - reportedAt) / 60_000);
-        if (inP) closedInPeriod = true;
+        if (inP) {
+          emit(I.closed, 1, lead, actor);
+          emit(I.due_to_close, 1, lead, null);
+          if (!everHandleOverdue) emit(I.closed_on_time, 1, lead, actor);
+          emit(I.close_minutes, (at - reportedAt) / 60_000, lead, null);
+          closedInPeriod = true;
+        }
         break;
       case 'visit': {
+        if (!inP) break;
         const v = JSON.parse(e.payload) as { satisfaction?: string; resolved?: boolean };
-        n(I.visited, lead, e.actor);
-        if (v.resolved) n(I.resolved, lead);
-        if (v.satisfaction && SATISFIED.has(v.satisfaction)) n(I.satisfied, lead);
+        const satisfied = !!v.satisfaction && SATISFIED.has(v.satisfaction);
+        emit(I.visited, 1, lead, actor);
+        if (v.resolved) emit(I.resolved, 1, lead, null);
+        if (satisfied) emit(I.satisfied, 1, lead, null);
         if (hotline) {
-          n(I.hotline_visited, lead);
-          if (v.resolved) n(I.hotline_resolved, lead);
-          if (v.satisfaction && SATISFIED.has(v.satisfaction)) n(I.hotline_satisfied, lead);
+          emit(I.hotline_visited, 1, lead, null);
+          if (v.resolved) emit(I.hotline_resolved, 1, lead, null);
+          if (satisfied) emit(I.hotline_satisfied, 1, lead, null);
         }
         break;
       }
       case 'postpone_approve':
-        n(I.postponed, lead);
+        if (inP) emit(I.postponed, 1, lead, null);
         break;
       case 'suspend':
         suspended = true;
-        n(I.suspended, lead);
+        if (inP) emit(I.suspended, 1, lead, null);
         break;
       case 'resume':
         suspended = false;
         break;
       case 'supervise':
-        n(I.supervised, lead);
+        if (inP) emit(I.supervised, 1, lead, null);
         break;
       case 'sla_overdue':
-        overdue.add(e.to);
+        overdue |= bit(e.to);
         if (HANDLING.has(e.to)) {
           everHandleOverdue = true;
-          handleOverdueAt ??= e.at;
+          handleOverdueAt ??= at;
         }
         break;
     }
     if (e.to !== state) {
       // Entering a state anew starts its clock again: an old overdue there no longer counts.
-      if (e.action !== 'sla_overdue') overdue.delete(e.to);
+      if (e.action !== 'sla_overdue') overdue &= ~bit(e.to);
       state = e.to;
     }
   }

@@ -126,6 +126,16 @@ describe('evaluation counts from the event log', () => {
     expect(c.byPerson.ds1).toMatchObject({ returned: 1, dispatched: 1 });
   });
 
+  it('reads the lead unit of a dispatch from any payload shape, and none from a null one', () => {
+    const dispatchWith = (payload: string) =>
+      count([...log(...LOOP().slice(0, 3)), { action: 'dispatch', to: 'DISPATCHED', at: T0 + 4 * H, actor: 'ds1', payload }]).byLead;
+    expect(dispatchWith('{"leadUnitId":"cgj","mode":"down"}').cgj).toMatchObject({ dispatched: 1 });
+    expect(dispatchWith('{"mode":"down","leadUnitId":"jtj"}').jtj).toMatchObject({ dispatched: 1 });
+    expect(dispatchWith('{ "leadUnitId": "slj" }').slj).toMatchObject({ dispatched: 1 });
+    expect(dispatchWith('{"leadUnitId":"a\\"b"}')['a"b']).toMatchObject({ dispatched: 1 });
+    expect(Object.keys(dispatchWith('{"leadUnitId":null}'))).toEqual([]);
+  });
+
   it('hotline three rates, public first reports and repeat problems', () => {
     const visit = (satisfaction: string, resolved: boolean): [string, string, number, string?, object?] => ['visit', 'EVALUATED', 20, 'in1', { satisfaction, resolved }];
     const a = count(log(...LOOP(), visit('basically_satisfied', true)), 'hotline');

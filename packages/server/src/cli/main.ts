@@ -144,7 +144,7 @@ program
   .requiredOption('--username <u>')
   .requiredOption('--password <p>')
   .requiredOption('--unit <code>', 'unit code')
-  .requiredOption('--roles <list>', 'comma-separated roles: intake,shift_leader,dispatcher,handler,grid_worker,supervisor,leader,admin')
+  .requiredOption('--roles <list>', 'comma-separated roles: intake,shift_leader,dispatcher,handler,grid_worker,supervisor,leader,admin,gateway')
   .option('--name <displayName>')
   .option('--district <code>')
   .action((o) =>

@@ -113,9 +113,15 @@ export async function simulateSensors(o: Opts): Promise<void> {
   };
 
   const admin = await login('admin');
-  // Ingest takes an API key of a user holding telemetry.ingest; one made here is revoked at the end.
+  // Ingest takes an API key of a user holding telemetry.ingest: the demo's gateway user (role
+  // gateway) when it exists, else admin. A key made here is revoked at the end.
   let created: { id: string; key: string } | null = null;
-  if (!o.apiKey) created = (await call(admin.token, 'POST', '/api/v1/api-keys', { name: `simulate sensors ${new Date().toISOString()}`, userId: admin.user.userId ?? admin.user.id })) as { id: string; key: string };
+  if (!o.apiKey) {
+    const users = (await call(admin.token, 'GET', '/api/v1/users?limit=1000')).items as Json[];
+    const gateway = users.find((u) => u.username === 'iot-gateway');
+    const userId = gateway?.id ?? admin.user.userId ?? admin.user.id;
+    created = (await call(admin.token, 'POST', '/api/v1/api-keys', { name: `simulate sensors ${new Date().toISOString()}`, userId })) as { id: string; key: string };
+  }
   const key = o.apiKey ?? created?.key ?? '';
   // Acknowledging is a person's step and admin does not hold alarm.act: the shift leader does it.
   const acker = o.ack ? (await login('shift_leader')).token : null;
@@ -175,7 +181,10 @@ export async function simulateSensors(o: Opts): Promise<void> {
     }
   };
   const countOpen = async () => {
-    stats.openAlarms = ((await call(admin.token, 'GET', '/api/v1/perception/alarms?status=raised,acknowledged&limit=1000')).items as Json[]).length;
+    const open = (await call(admin.token, 'GET', '/api/v1/perception/alarms?status=raised,acknowledged&limit=1000')).items as Json[];
+    stats.openAlarms = open.length;
+    // Rules with autoReport make cases without anyone acknowledging: count those too.
+    for (const a of open) if (a.caseId) cases.add(a.caseId as string);
   };
   const line = () => `simulate sensors: ${JSON.stringify({ ...stats, cases: cases.size })}`;
   const guard = (f: () => Promise<void>) => () =>

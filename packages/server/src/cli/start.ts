@@ -29,6 +29,12 @@ export async function start(opts: { demo?: boolean; port?: number; host?: string
     log.info({ ms: Date.now() - t0 }, 'demo district ready');
   }
   if (!config.demo) await refuseDefaultPasswords(s);
+  // A store from before the cockpit rollups: count its cases once, before this worker starts.
+  if (config.role !== 'api') {
+    for (const d of await s.org.listDistricts()) {
+      if (await s.cockpit.needsRebuild(d.id)) log.info({ district: d.code, ...(await s.cockpit.rebuild(d.id)) }, 'cockpit rollups rebuilt from the cases');
+    }
+  }
 
   if (config.role !== 'worker') {
     const t0 = Date.now();
@@ -48,7 +54,7 @@ export async function start(opts: { demo?: boolean; port?: number; host?: string
   const lines = [
     '',
     `OneGrid is running (${s.store.label}, role ${config.role})`,
-    ...(app ? [`  API      ${base}/api/v1`, `  Docs     ${base}/docs`, `  OpenAPI  ${base}/api/v1/openapi.json`, `  Health   ${base}/healthz   Metrics ${base}/metrics`] : []),
+    ...(app ? [`  Console  ${base}/`, `  API      ${base}/api/v1`, `  Docs     ${base}/docs`, `  OpenAPI  ${base}/api/v1/openapi.json`, `  Health   ${base}/healthz   Metrics ${base}/metrics`] : []),
     ...(s.mqtt && config.role !== 'worker' ? [`  MQTT     onegrid/<district>/<device>/telemetry on ${config.mqttUrl}`] : []),
   ];
   if (config.demo && demo) {

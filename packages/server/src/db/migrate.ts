@@ -10,6 +10,10 @@ import * as m0008 from './migrations/0008_telemetry_rollups.ts';
 import * as m0009 from './migrations/0009_login_failures.ts';
 import * as m0010 from './migrations/0010_merged_into.ts';
 import * as m0012 from './migrations/0012_evaluation.ts';
+import * as m0015 from './migrations/0015_cockpit.ts';
+import * as m0011 from './migrations/0011_rule_auto_report.ts';
+import * as m0013 from './migrations/0013_supervision.ts';
+import * as m0014 from './migrations/0014_targets.ts';
 import type { Store } from './store.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
@@ -24,6 +28,10 @@ const MIGRATIONS: Record<string, Migration> = {
   '0009_login_failures': m0009,
   '0010_merged_into': m0010,
   '0012_evaluation': m0012,
+  '0015_cockpit': m0015,
+  '0011_rule_auto_report': m0011,
+  '0013_supervision': m0013,
+  '0014_targets': m0014,
 };
 
 class StaticProvider implements MigrationProvider {

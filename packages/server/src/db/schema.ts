@@ -329,6 +329,8 @@ export interface PerceptionRuleRow {
   active: number;
   /** 1 when time alone can move the rule (offline, waiting periods): the worker ticks it. */
   ticks: number;
+  /** 1: a raised alarm becomes a case at once, reported as the district's system user. */
+  auto_report: number;
   created_at: number;
   updated_at: number;
 }
@@ -415,6 +417,174 @@ export interface IndexInputRow {
   updated_at: number;
 }
 
+/** A supervision order (督办单); see modules/supervision. */
+export interface SupervisionOrderRow {
+  id: string;
+  district_id: string;
+  number: string;
+  subject_kind: 'case' | 'unit' | 'target';
+  case_id: string | null;
+  case_number: string | null;
+  target_id: string | null;
+  /** The responsible unit: it must respond. */
+  unit_id: string;
+  source: 'manual' | 'overdue' | 'target_report_overdue' | 'card';
+  reason: string;
+  issued_by: string | null;
+  issued_at: number;
+  /** Response deadline, counted in the district's working time. */
+  deadline_at: number;
+  status: 'open' | 'escalated' | 'responded' | 'closed';
+  version: number;
+  escalated_at: number | null;
+  /** The unit whose leaders were told of the escalation (null: no leader found). */
+  escalated_to_unit_id: string | null;
+  responded_at: number | null;
+  responded_by: string | null;
+  response_text: string | null;
+  /** JSON array of file ids. */
+  response_files: string | null;
+  closed_at: number | null;
+  closed_by: string | null;
+  close_note: string | null;
+  dedupe_key: string | null;
+}
+
+export interface SupervisionOrderEventRow {
+  id: string;
+  order_id: string;
+  action: 'issued' | 'escalated' | 'responded' | 'closed';
+  actor_user_id: string | null;
+  at: number;
+  note: string | null;
+  payload: string;
+}
+
+/** Outbox messages the supervision module reacts to, copied in the outbox transaction. */
+export interface SupervisionInboxRow {
+  message_id: string;
+  district_id: string;
+  topic: string;
+  payload: string;
+  created_at: number;
+  processed_at: number | null;
+}
+
+/** A yellow or red card (黄牌/红牌), unique per unit × period × indicator. */
+export interface SupervisionCardRow {
+  id: string;
+  district_id: string;
+  unit_id: string;
+  period: string;
+  indicator: string;
+  colour: 'yellow' | 'red';
+  value: number;
+  threshold: number;
+  order_id: string | null;
+  issued_at: number;
+  updated_at: number;
+}
+
+/** Work-report targets (issue #5); JSON columns: milestones, co_unit_ids. */
+export interface TargetRow {
+  id: string;
+  district_id: string;
+  year: number;
+  code: string;
+  name: string;
+  name_en: string | null;
+  category: string;
+  kind: 'indicator' | 'task';
+  metric: string | null;
+  unit_of_measure: string | null;
+  direction: 'at_least' | 'at_most' | 'growth_pct' | null;
+  accrual: 'cumulative' | 'level' | null;
+  baseline_value: number | null;
+  baseline_year: number | null;
+  target_value: number | null;
+  tolerance: number;
+  milestones: string;
+  grace_days: number;
+  deadline: string;
+  lead_unit_id: string;
+  co_unit_ids: string;
+  cadence: 'monthly' | 'quarterly';
+  source_quote: string | null;
+  note: string | null;
+  version: number;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** One progress report; `current_key` ("target:period:unit") is null once a correction supersedes it. */
+export interface TargetProgressRow {
+  id: string;
+  district_id: string;
+  target_id: string;
+  period: string;
+  period_end: number;
+  unit_id: string;
+  current_key: string | null;
+  value: number | null;
+  milestones_done: string;
+  narrative: string;
+  attachments: string;
+  reported_by: string | null;
+  reported_at: number;
+  superseded_at: number | null;
+}
+
+export interface TargetReminderRow {
+  dedupe_key: string;
+  district_id: string;
+  created_at: number;
+}
+
+/** A review (复盘) of a closed case or a settled alarm; timeline is JSON [{at, what}]. */
+export interface ReviewRow {
+  id: string;
+  district_id: string;
+  subject_kind: 'case' | 'alarm';
+  subject_id: string;
+  title: string;
+  what_happened: string;
+  timeline: string;
+  cause: string;
+  changes: string;
+  author_id: string;
+  version: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface CockpitCaseRow {
+  case_id: string;
+  district_id: string;
+  /** '' for a case outside every street (not yet placed). */
+  street_id: string;
+  state: string;
+  light: string;
+}
+
+export interface CockpitOpenRow {
+  district_id: string;
+  street_id: string;
+  state: string;
+  light: string;
+  n: number;
+}
+
+export interface CockpitDailyRow {
+  district_id: string;
+  metric: string;
+  dim: string;
+  /** District-local day number: days since 1970-01-01 in UTC+8. */
+  day: number;
+  key: string;
+  n: number;
+}
+
 export interface DB {
   districts: DistrictRow;
   units: UnitRow;
@@ -448,4 +618,15 @@ export interface DB {
   rollup_cursors: RollupCursorRow;
   evaluation_schemes: EvaluationSchemeRow;
   index_inputs: IndexInputRow;
+  cockpit_cases: CockpitCaseRow;
+  cockpit_open: CockpitOpenRow;
+  cockpit_daily: CockpitDailyRow;
+  supervision_orders: SupervisionOrderRow;
+  supervision_order_events: SupervisionOrderEventRow;
+  supervision_inbox: SupervisionInboxRow;
+  supervision_cards: SupervisionCardRow;
+  targets: TargetRow;
+  target_progress: TargetProgressRow;
+  target_reminders: TargetReminderRow;
+  reviews: ReviewRow;
 }

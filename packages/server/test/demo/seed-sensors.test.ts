@@ -45,7 +45,18 @@ describe.each(STORES)('demo sensor fleet ($name)', (kind) => {
       const url = new URL(pgUrl as string);
       url.pathname = `/${db}`;
       store = openStore({ databaseUrl: url.toString(), poolSize: 5 });
-      dispose = () => pgAdmin(`drop database if exists "${db}" with (force)`);
+      // Dropping "with (force)" can reach a pooled connection that is still closing, whose FATAL
+      // then surfaces as an unhandled error: wait for the pool's sockets to go first.
+      dispose = async () => {
+        for (let i = 0; i < 50; i++) {
+          try {
+            return await pgAdmin(`drop database if exists "${db}"`);
+          } catch {
+            await new Promise((r) => setTimeout(r, 100));
+          }
+        }
+        await pgAdmin(`drop database if exists "${db}" with (force)`);
+      };
     } else {
       store = openStore({ sqliteFile: ':memory:' });
     }
@@ -56,7 +67,7 @@ describe.each(STORES)('demo sensor fleet ($name)', (kind) => {
     districtId = seeded.districtId;
   });
   afterAll(async () => {
-    await store?.close();
+    await (s ? s.close() : store?.close());
     await dispose();
   });
 

@@ -6,6 +6,7 @@
  */
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
+import { EvaluationService } from '../../src/modules/evaluation/evaluation-service.ts';
 import type { TestDistrict } from '../support/district.ts';
 import type { Api } from '../support/http.ts';
 import { STORES } from '../support/stores.ts';
@@ -118,7 +119,8 @@ describe.each(STORES)('evaluation on $name', (kind) => {
 
   it('recomputes a closed period to the same numbers, and names the scheme version', async () => {
     const first = await results('supervisor', 'objectType=grid');
-    t.s.evaluation = new (t.s.evaluation.constructor as new (...x: unknown[]) => typeof t.s.evaluation)(t.s.store, t.s.clock, t.s.org, t.s.auth, t.s.cases);
+    // A fresh service: nothing cached, so the second answer is computed again from the events.
+    t.s.evaluation = new EvaluationService(t.s.store, t.s.clock, t.s.org, t.s.auth, t.s.cases, t.s.supervision);
     const again = await results('supervisor', 'objectType=grid');
     expect(again).toEqual(first);
     expect(first.scheme.version).toBe(0);
@@ -181,6 +183,26 @@ describe.each(STORES)('evaluation on $name', (kind) => {
     const lines = String(csv.body).replace(/^\uFEFF/, '').trim().split('\r\n');
     expect(lines[0]).toMatch(/^period,object_type,object_id,name,department\.score/);
     expect(lines.find((l) => l.includes('城管局'))).toMatch(/^2026-03,department,[^,]+,城管局,75,B,1,/);
+  });
+
+  it('hands a finished month to supervision as yellow/red cards, once', async () => {
+    const sup = await a.as('supervisor');
+    const early = await sup.post('/api/v1/evaluation/cards', { period: '2026-04' });
+    expect(early.status).toBe(400);
+    expect(early.body.error.message).toMatch(/has not ended/);
+    const r = await sup.post('/api/v1/evaluation/cards', { period: '2026-03' });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    const onTime = r.body.cards.filter((c: { indicator: string }) => c.indicator === 'closed_on_time_rate');
+    // 水利局 0 % and 城管局 50 % of March on time: both below the default red line (80 %).
+    const slj = onTime.find((c: { unit: { id: string } }) => c.unit.id === t.u.slj);
+    expect(slj).toMatchObject({ colour: 'red', value: 0, period: '2026-03' });
+    expect(onTime.find((c: { unit: { id: string } }) => c.unit.id === t.u.cgj)).toMatchObject({ colour: 'red', value: 0.5 });
+    expect(slj.orderId).toBeTruthy();
+    const again = await sup.post('/api/v1/evaluation/cards', { period: '2026-03' });
+    expect(again.body.cards.map((c: { id: string }) => c.id).sort()).toEqual(r.body.cards.map((c: { id: string }) => c.id).sort());
+    const orders = await sup.get('/api/v1/supervision/orders?source=card');
+    expect(orders.body.items.filter((o: { id: string }) => o.id === slj.orderId)).toHaveLength(1);
+    expect((await (await a.as('h-s1')).post('/api/v1/evaluation/cards', { period: '2026-03' })).status).toBe(403);
   });
 
   it('saves scheme versions; an old version reproduces the old numbers', async () => {

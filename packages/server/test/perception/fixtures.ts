@@ -49,7 +49,7 @@ export async function fleet(t: TestDistrict, a: Api): Promise<Fleet> {
   }
 
   const gateway = await t.s.auth.createUsers(t.districtId, [
-    { username: `iot-${t.code}`, password: null, displayName: '物联网关', roles: ['admin'], unitId: t.u.centre as string },
+    { username: `iot-${t.code}`, password: null, displayName: '物联网关', roles: ['gateway'], unitId: t.u.centre as string },
   ]);
   const k = await admin.post('/api/v1/api-keys', { name: 'iot gateway', userId: gateway[0]?.id });
   expect(k.status).toBe(201);

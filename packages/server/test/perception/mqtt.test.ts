@@ -33,7 +33,7 @@ describe.runIf(up).each(STORES)('MQTT ingest through the broker on $name', (kind
   beforeAll(async () => {
     await fleet(t, a);
     // A group of its own: parallel suites on the same broker must not take each other's messages.
-    ingest = new MqttIngest(t.s.telemetry, t.s.org, pino({ level: 'silent' }), { url: URL_TEST, capacity: CAPACITY, batchSize: 10, group: `test-${randomBytes(4).toString('hex')}` });
+    ingest = new MqttIngest(t.s.telemetry, t.s.org, pino({ level: 'silent' }), { url: URL_TEST, capacity: CAPACITY, batchSize: 10, group: `test-${randomBytes(4).toString('hex')}`, connections: 2, lanes: 2 });
     t.s.telemetry.attachMqtt(() => ingest.status());
     await ingest.start();
     device = await mqtt.connectAsync(URL_TEST, { protocolVersion: 5 });
@@ -85,7 +85,8 @@ describe.runIf(up).each(STORES)('MQTT ingest through the broker on $name', (kind
     );
     const st = (await processed(before.ingested + before.rejected + before.unknownDistrict + N)) as { ingested: number; maxQueued: number; pauses: number; queued: number };
     expect(st.ingested - before.ingested).toBe(N);
-    expect(st.maxQueued).toBeLessThanOrEqual(CAPACITY);
+    // Bounded: each of the 2 connections may hand over the one message it is holding back.
+    expect(st.maxQueued).toBeLessThanOrEqual(CAPACITY + 1);
     expect(st.pauses).toBeGreaterThan(0);
     expect(st.queued).toBe(0);
     const wl2 = ((await (await a.as('admin')).get('/api/v1/perception/devices?type=water_level')).body.items as Array<{ code: string; latest: Record<string, { at: string }> }>).find((d) => d.code === 'WL-2');

@@ -108,6 +108,7 @@ export async function makeDistrict(store: Store, opts: { clock?: ManualClock; da
       mk('h-s2', ['handler', 'dispatcher'], 's2'),
       mk('g-s1c1', ['grid_worker'], 's1c1'),
       mk('g-s2c1', ['grid_worker'], 's2c1'),
+      mk('gateway', ['gateway'], 'centre'),
     ],
     { precomputedHash: h },
   );

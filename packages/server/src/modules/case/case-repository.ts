@@ -1,12 +1,15 @@
 /** SQL for cases, their units, events, timers and idempotency keys only. */
+import { OPEN_STATES } from '@onegrid/domain/case/lifecycle';
 import { type Expression, type Kysely, type SqlBool, sql, type Transaction } from 'kysely';
 import type { CaseEventRow, CaseRow, CaseTimerRow, CaseUnitRow, DB } from '../../db/schema.ts';
 
 type Q = Kysely<DB> | Transaction<DB>;
 /** An event as evaluation folds it (column names as in FoldEvent, so rows are used as they come). */
 export type HistoryRow = Pick<CaseEventRow, 'case_id' | 'seq' | 'action' | 'at' | 'payload'> & { to: string; actor: string | null };
-// Evaluation reads the payload of these actions only; the rest stay in the database.
-const EVALUATED_PAYLOAD = sql<string>`case when action in ('dispatch', 'visit', 'report') then payload else '' end`.as('payload');
+// Evaluation reads the payload of these actions only; the rest stay in the database. Of a report
+// it only asks whether it names a repeatOf, so a marker stands in for the (long) payload;
+// replace() rather than LIKE, which SQLite compares case-insensitively.
+const EVALUATED_PAYLOAD = sql<string>`case when action in ('dispatch', 'visit') then payload when action = 'report' and replace(payload, '"repeatOf"', '') <> payload then '{"repeatOf":true}' else '' end`.as('payload');
 
 export interface ScopeFilter {
   /** Column that must equal areaUnitId (by the caller's unit kind), or null. */
@@ -108,6 +111,48 @@ export const caseRepository = {
   areasOf(q: Q, caseIds: string[]): Promise<Array<Pick<CaseRow, 'id' | 'channel' | 'street_id' | 'community_id' | 'grid_id'>>> {
     if (caseIds.length === 0) return Promise.resolve([]);
     return q.selectFrom('cases').select(['id', 'channel', 'street_id', 'community_id', 'grid_id']).where('id', 'in', caseIds).execute();
+  },
+  /** Open cases with a place, for the cockpit map (street-scoped when a street id is given). */
+  openPoints(q: Q, districtId: string, streetId: string | null, limit: number) {
+    let qb = q
+      .selectFrom('cases')
+      .select(['id', 'number', 'lng', 'lat', 'state', 'warn_at', 'deadline_at', 'suspended'])
+      .where('district_id', '=', districtId)
+      .where('state', 'in', [...OPEN_STATES])
+      .where('lng', 'is not', null);
+    if (streetId) qb = qb.where('street_id', '=', streetId);
+    return qb.limit(limit).execute();
+  },
+  /** Open cases with what their light follows from (cockpit rebuild). */
+  openClocks(q: Q, districtId: string) {
+    return q
+      .selectFrom('cases')
+      .select(['id', 'street_id', 'state', 'stage', 'warn_at', 'deadline_at'])
+      .where('district_id', '=', districtId)
+      .where('state', 'in', [...OPEN_STATES])
+      .execute();
+  },
+  /**
+   * Cases counted per district-local day (UTC+8) of `column` and per `key` (an SQL expression over
+   * the case's columns), for rebuilding the cockpit's daily rollups from the cases themselves.
+   */
+  casesPerDay(q: Q, districtId: string, column: 'created_at' | 'closed_at', key: string) {
+    return sql<{ day: number; key: string; n: number }>`
+      select cast((${sql.ref(column)} + 28800000) / 86400000 as integer) as day, ${sql.raw(key)} as key, count(*) as n
+      from cases where district_id = ${districtId} and ${sql.ref(column)} is not null
+      group by 1, 2`
+      .execute(q)
+      .then((r) => r.rows.map((x) => ({ day: Number(x.day), key: String(x.key), n: Number(x.n) })));
+  },
+  /** Events of one action per district-local day and street (cockpit rebuild). */
+  eventsPerDay(q: Q, districtId: string, action: string) {
+    return sql<{ day: number; street: string; n: number }>`
+      select cast((e.at + 28800000) / 86400000 as integer) as day, coalesce(c.street_id, '') as street, count(*) as n
+      from case_events e join cases c on c.id = e.case_id
+      where e.district_id = ${districtId} and e.action = ${action}
+      group by 1, 2`
+      .execute(q)
+      .then((r) => r.rows.map((x) => ({ day: Number(x.day), street: String(x.street), n: Number(x.n) })));
   },
   byIds(q: Q, districtId: string, ids: string[]): Promise<CaseRow[]> {
     if (ids.length === 0) return Promise.resolve([]);

@@ -11,6 +11,7 @@ import type { Services } from '../../services.ts';
 import type { DefaultsFile } from '../taxonomy/catalogue.ts';
 import { loadJiangbeiDemoGeometry } from './district-geometry.ts';
 import { seedSensors } from './seed-sensors.ts';
+import { seedTargets } from './seed-targets.ts';
 
 export const DEMO_DISTRICT_CODE = '500105';
 
@@ -29,6 +30,7 @@ export interface DemoSeedResult {
   rules: number;
   devices: number;
   sensorRules: number;
+  targets: number;
 }
 
 export async function seedDemo(s: Services, opts: { password: string; onStep?: (step: string) => void }): Promise<DemoSeedResult> {
@@ -105,10 +107,14 @@ export async function seedDemo(s: Services, opts: { password: string; onStep?: (
     ...deps.departments.map((d) => user(`h-${d.code}`, `${d.name}处置员`, ['handler'], id(d.code))),
     ...geo.towns.map((t) => user(`h-${t.code}`, `${t.name}处置员`, ['handler', 'dispatcher'], id(t.code))),
     ...geo.communities.map((c) => user(`g-${c.code}`, `${c.name.replace(/居民委员会|村民委员会/, '')}网格员`, ['grid_worker', 'handler'], id(c.code))),
+    // The sensor platform's integration user: no password, only API keys (README, "Perception").
+    { ...user('iot-gateway', '物联网关 (sensor gateway)', ['gateway'], centre), password: null },
   ];
   await s.auth.createUsers(district.id, users, { precomputedHash: hash });
   await s.gazetteer.importFile(district.id, fs.readFileSync(dataFile('demo', 'jiangbei', 'gazetteer.csv'), 'utf8'), undefined, { source: 'demo' });
   step('sensors');
   const sensors = await seedSensors(s, district.id, geo);
-  return { districtId: district.id, units: imported, users: users.length, categories, rules: rules.length, devices: sensors.devices, sensorRules: sensors.rules };
+  step('targets');
+  const targets = await seedTargets(s, district.id);
+  return { districtId: district.id, units: imported, users: users.length, categories, rules: rules.length, devices: sensors.devices, sensorRules: sensors.rules, targets: targets.targets };
 }

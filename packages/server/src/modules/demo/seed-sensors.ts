@@ -42,6 +42,8 @@ export const DEMO_SENSOR_RULES: RuleInput[] = [
     clearMinutes: 10,
     category: { kind: 'matter', code: '01004' },
     urgency: 'urgent',
+    // Severe waterlogging is dispatched at once (sensor triggers → case), no operator in between.
+    autoReport: true,
   },
   {
     code: 'WL-RAIN-RISING',
@@ -72,6 +74,8 @@ export const DEMO_SENSOR_RULES: RuleInput[] = [
     condition: { kind: 'threshold', measurement: 'open', direction: 'above', raise: 1, clear: 0 },
     clearMinutes: 2,
     urgency: 'urgent',
+    // An open cover is a fall hazard: report it as a case without waiting for an operator.
+    autoReport: true,
   },
   {
     code: 'MC-TILT',

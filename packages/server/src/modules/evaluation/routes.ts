@@ -134,6 +134,15 @@ export function evaluationRoutes(app: FastifyInstance, s: Services): void {
     handler: async ({ principal, body }) => s.evaluation.saveScheme(principal, body),
   });
   route(app, {
+    method: 'POST',
+    url: '/api/v1/evaluation/cards',
+    permission: 'evaluation.manage',
+    summary: 'Issue supervision yellow/red cards from a finished period’s department and street indicators (idempotent)',
+    tags: ['evaluation'],
+    body: z.object({ period }),
+    handler: async ({ principal, body }) => s.evaluation.issueCards(principal, body.period),
+  });
+  route(app, {
     method: 'GET',
     url: '/api/v1/indices',
     permission: 'evaluation.read',

@@ -80,24 +80,47 @@ export function tally(histories: readonly CaseHistory[], start: number, end: num
     return a;
   };
   const who = new Attribution(dir, members);
+  // The arrays an area, a lead unit or a person adds to, resolved once each: the fold emits
+  // millions of increments for a month, and keys built per increment dominated the pass.
+  const areas = new Map<string, Float64Array[]>();
+  const leads = new Map<string, Float64Array | null>();
+  const persons = new Map<string, Float64Array[]>();
+  let area: Float64Array[] = [];
+  const emit = (count: number, amount: number, lead: string | null, person: string | null) => {
+    for (let i = 0; i < area.length; i++) {
+      const x = area[i] as Float64Array;
+      x[count] = (x[count] as number) + amount;
+    }
+    if (lead) {
+      let d = leads.get(lead);
+      if (d === undefined) {
+        const k = who.department(lead);
+        d = k ? at(k) : null;
+        leads.set(lead, d);
+      }
+      if (d) d[count] = (d[count] as number) + amount;
+    }
+    if (person) {
+      let ps = persons.get(person);
+      if (!ps) {
+        ps = who.person(person).map(at);
+        persons.set(person, ps);
+      }
+      for (let i = 0; i < ps.length; i++) {
+        const x = ps[i] as Float64Array;
+        x[count] = (x[count] as number) + amount;
+      }
+    }
+  };
   for (const c of histories) {
-    const area = areaKeys(c).map(at);
-    foldCase(c.channel, c.events, start, end, (count, amount, lead, person) => {
-      for (const a of area) a[count] = (a[count] as number) + amount;
-      if (lead) {
-        const d = who.department(lead);
-        if (d) {
-          const a = at(d);
-          a[count] = (a[count] as number) + amount;
-        }
-      }
-      if (person) {
-        for (const k of who.person(person)) {
-          const a = at(k);
-          a[count] = (a[count] as number) + amount;
-        }
-      }
-    });
+    const ak = `${c.streetId}|${c.communityId}|${c.gridId}`;
+    let a = areas.get(ak);
+    if (!a) {
+      a = areaKeys(c).map(at);
+      areas.set(ak, a);
+    }
+    area = a;
+    foldCase(c.channel, c.events, start, end, emit);
   }
   return out;
 }

@@ -4,7 +4,8 @@
  */
 import type { Role } from '@onegrid/domain/access/roles';
 
-export type Target = 'lead' | 'cohandlers' | 'centre' | 'community';
+/** 'unit' is payload.unitId (e.g. a supervision order's responsible unit), 'leader' payload.leaderUnitId. */
+export type Target = 'lead' | 'cohandlers' | 'centre' | 'community' | 'unit' | 'leader';
 
 export interface NotificationRule {
   kind: string;
@@ -43,4 +44,11 @@ export const NOTIFICATION_RULES: Record<string, NotificationRule> = {
     to: [{ unit: 'community', roles: ['grid_worker'] }, { unit: 'centre', roles: ['shift_leader'] }],
     title: (n) => `案件 ${n} 已处置完毕，待核查`,
   },
+  'supervision.issued': { kind: 'supervision_issued', to: [{ unit: 'unit' }], title: (n) => `督办单 ${n} 已下达，请在回复期限内回复` },
+  'supervision.responded': {
+    kind: 'supervision_responded',
+    to: [{ unit: 'centre', roles: ['supervisor', 'shift_leader'] }],
+    title: (n) => `督办单 ${n} 已回复，请审核办结`,
+  },
+  'supervision.escalated': { kind: 'supervision_escalated', to: [{ unit: 'leader', roles: ['leader'] }], title: (n) => `督办单 ${n} 逾期未回复，已报领导` },
 };

@@ -4,7 +4,8 @@
  * published on the in-process bus for live views.
  */
 import type { Role } from '@onegrid/domain/access/roles';
-import type { NotificationRow, WebhookDeliveryRow } from '../../db/schema.ts';
+import type { Transaction } from 'kysely';
+import type { DB, NotificationRow, WebhookDeliveryRow } from '../../db/schema.ts';
 import { skipLocked, type Store } from '../../db/store.ts';
 import type { Bus, BusMessage } from '../../platform/bus.ts';
 import type { Clock } from '../../platform/clock.ts';
@@ -16,7 +17,26 @@ export function topicMatches(patterns: string[], topic: string): boolean {
   return patterns.some((p) => p === '*' || p === topic || (p.endsWith('.*') && topic.startsWith(p.slice(0, -1))));
 }
 
+export interface OutboxDelivery {
+  id: string;
+  districtId: string;
+  topic: string;
+  payload: Record<string, unknown>;
+  createdAt: number;
+}
+/**
+ * Another module's durable reaction to a topic, run in the transaction that marks the message
+ * processed. Use `trx` only: on SQLite a query through the store would wait for ever.
+ */
+export type OutboxHandler = (trx: Transaction<DB>, message: OutboxDelivery) => Promise<unknown>;
+
 export class OutboxProcessor {
+  private readonly handlers = new Map<string, OutboxHandler[]>();
+
+  on(topic: string, handler: OutboxHandler): void {
+    this.handlers.set(topic, [...(this.handlers.get(topic) ?? []), handler]);
+  }
+
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
@@ -28,9 +48,15 @@ export class OutboxProcessor {
   async processBatch(limit = 200, districtId?: string): Promise<number> {
     const now = this.clock.now();
     const published: BusMessage[] = [];
+    // Directories are refreshed before the transaction: on SQLite a refresh inside it would wait
+    // for the one connection the transaction holds. Messages of other districts wait a batch.
+    const pending = districtId
+      ? [districtId]
+      : (await this.store.db.selectFrom('outbox').select('district_id').distinct().where('processed_at', 'is', null).execute()).map((r) => r.district_id);
+    if (pending.length === 0) return 0;
+    const dirs = new Map(await Promise.all(pending.map(async (d) => [d, await this.org.directory(d)] as const)));
     const n = await this.store.db.transaction().execute(async (trx) => {
-      let q = trx.selectFrom('outbox').selectAll().where('processed_at', 'is', null);
-      if (districtId) q = q.where('district_id', '=', districtId);
+      const q = trx.selectFrom('outbox').selectAll().where('processed_at', 'is', null).where('district_id', 'in', pending);
       const rows = await skipLocked(this.store, q.orderBy('id').limit(limit)).execute();
       if (rows.length === 0) return 0;
       const districts = [...new Set(rows.map((r) => r.district_id))];
@@ -39,9 +65,10 @@ export class OutboxProcessor {
       const deliveries: WebhookDeliveryRow[] = [];
       for (const r of rows) {
         const payload = JSON.parse(r.payload) as Record<string, unknown>;
+        for (const h of this.handlers.get(r.topic) ?? []) await h(trx, { id: r.id, districtId: r.district_id, topic: r.topic, payload, createdAt: r.created_at });
         const rule = NOTIFICATION_RULES[r.topic];
         if (rule) {
-          const dir = await this.org.directory(r.district_id);
+          const dir = dirs.get(r.district_id) ?? (await this.org.directory(r.district_id));
           const targets = new Map<string, Role[] | undefined>();
           const cohandlers = (payload.cohandlerUnitIds as string[] | undefined) ?? [];
           for (const t of rule.to) {
@@ -105,6 +132,10 @@ export class OutboxProcessor {
         return one(centreId);
       case 'community':
         return one(payload.communityId);
+      case 'unit':
+        return one(payload.unitId);
+      case 'leader':
+        return one(payload.leaderUnitId);
     }
   }
 }

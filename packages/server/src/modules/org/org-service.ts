@@ -125,6 +125,21 @@ export class OrgService {
     return new Directory(districtId, heads, geometries, fingerprint);
   }
 
+  /** The areas of one kind as a GeoJSON FeatureCollection (GCJ-02), for maps. */
+  async areas(districtId: string, kinds: readonly string[]) {
+    const dir = await this.directory(districtId);
+    const rows = await repo.geometries(this.store.db, districtId);
+    return {
+      type: 'FeatureCollection' as const,
+      features: rows
+        .filter((r) => kinds.includes(r.kind))
+        .map((r) => {
+          const u = dir.unit(r.id);
+          return { type: 'Feature' as const, id: r.id, properties: { id: r.id, code: u?.code ?? null, name: u?.name ?? null, kind: r.kind, parentId: u?.parent_id ?? null }, geometry: JSON.parse(r.geometry) as unknown };
+        }),
+    };
+  }
+
   async listUnits(districtId: string, filter: { kind?: string | undefined; parentId?: string | undefined; q?: string | undefined; limit: number }): Promise<UnitView[]> {
     const dir = await this.directory(districtId);
     let units = filter.parentId !== undefined ? dir.childrenOf(filter.parentId === 'root' ? null : filter.parentId) : [...dir.all()];

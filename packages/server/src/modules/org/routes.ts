@@ -22,6 +22,16 @@ export function orgRoutes(app: FastifyInstance, s: Services): void {
   });
   route(app, {
     method: 'GET',
+    url: '/api/v1/areas',
+    permission: 'org.read',
+    summary: 'Area polygons of one level as a GeoJSON FeatureCollection (GCJ-02) for maps',
+    tags: ['organisation'],
+    query: z.object({ level: z.enum(['street', 'community', 'grid']).default('street') }),
+    handler: async ({ principal, query }) =>
+      s.org.areas(principal.districtId, { street: ['street', 'town'], community: ['community', 'village'], grid: ['grid'] }[query.level]),
+  });
+  route(app, {
+    method: 'GET',
     url: '/api/v1/units/:id',
     permission: 'org.read',
     summary: 'One unit with its geometry (GeoJSON, GCJ-02)',

@@ -4,7 +4,8 @@
  * category from the rule or the device's component, location from the device) → cleared by the
  * engine when readings are back to normal, which adds a comment to the case. One open case per
  * device and rule: an alarm raised again while its earlier case is open is linked to that case
- * and noted on it instead of opening another.
+ * and noted on it instead of opening another. A rule with autoReport skips the person: its
+ * alarms are acknowledged by the system user as soon as they are raised.
  */
 import { OPEN_STATES } from '@onegrid/domain/case/lifecycle';
 import { DomainError } from '@onegrid/domain/errors';
@@ -58,9 +59,12 @@ export class AlarmService {
       try {
         if (e.kind === 'raised') {
           const caseId = await this.openCaseOf(districtId, e.device.id, e.rule.id);
-          if (!caseId) continue;
-          await repo.setAlarmCase(this.store.db, e.alarmId, caseId);
-          await this.comment(districtId, caseId, `感知告警再次触发 (alarm raised again): ${e.rule.name}, ${e.device.name} (${e.device.code}) at ${iso(e.at)}`);
+          if (caseId) {
+            await repo.setAlarmCase(this.store.db, e.alarmId, caseId);
+            await this.comment(districtId, caseId, `感知告警再次触发 (alarm raised again): ${e.rule.name}, ${e.device.name} (${e.device.code}) at ${iso(e.at)}`);
+          }
+          // The same path as a person's acknowledgement, so it is idempotent by the alarm id.
+          if (e.rule.autoReport) await this.acknowledge(await this.system(districtId), e.alarmId);
         } else if (e.caseId) {
           await this.comment(
             districtId,

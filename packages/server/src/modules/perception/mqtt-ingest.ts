@@ -14,19 +14,44 @@ import type { OrgService } from '../org/org-service.ts';
 import type { Incoming, TelemetryService } from './telemetry-service.ts';
 
 export const TOPIC_FILTER = 'onegrid/+/+/telemetry';
+const LINGER_MS = 5;
 export const topicOf = (districtCode: string, deviceCode: string) => `onegrid/${districtCode}/${deviceCode}/telemetry`;
 
 export interface MqttIngestOptions {
   url: string;
-  /** Messages held in memory at most; beyond it the broker is made to wait. */
+  /** Messages held in memory at most (plus one per connection); beyond it the broker is made to wait. */
   capacity: number;
   batchSize: number;
   /** Shared-subscription group: instances in one group split the messages between them. */
   group: string;
+  /**
+   * Connections in the group from this process (default 1). The broker holds only so many
+   * messages per connection (Mosquitto: max_queued_messages, 1000) and drops the rest while the
+   * process is busy writing a batch; more connections hold more.
+   */
+  connections?: number;
+  /**
+   * Transactions run side by side (default 1), each over its own devices: a device's messages
+   * always go to the same lane, in order. Worth more than one only where the store runs
+   * transactions in parallel (PostgreSQL); then the process works while the database does.
+   */
+  lanes?: number;
+}
+
+/** Splits a batch into `lanes` parts by the topic's device (FNV-1a hash), keeping each part in order. */
+export function laneSplit<T extends { topic: string }>(batch: T[], lanes: number): T[][] {
+  if (lanes <= 1) return [batch];
+  const parts: T[][] = Array.from({ length: lanes }, () => []);
+  for (const m of batch) {
+    let h = 0x811c9dc5;
+    for (let i = 0; i < m.topic.length; i++) h = Math.imul(h ^ m.topic.charCodeAt(i), 0x01000193);
+    parts[(h >>> 0) % lanes]?.push(m);
+  }
+  return parts.filter((p) => p.length > 0);
 }
 
 export class MqttIngest {
-  private client: MqttClient | null = null;
+  private clients: MqttClient[] = [];
   private queue: Array<{ topic: string; payload: Buffer }> = [];
   private held: Array<() => void> = [];
   private pumping: Promise<void> | null = null;
@@ -42,27 +67,28 @@ export class MqttIngest {
 
   /** Connects and subscribes; resolves once the subscription is in place. */
   async start(): Promise<void> {
-    const client = await mqtt.connectAsync(this.opts.url, {
-      protocolVersion: 5,
-      clean: true,
-      reconnectPeriod: 2000,
-      connectTimeout: 5000,
-      // At most this many unacknowledged QoS 1 messages in flight from the broker to us.
-      properties: { receiveMaximum: Math.max(1, Math.min(this.opts.batchSize, 65535)) },
-    });
-    this.client = client;
-    client.handleMessage = (packet: IPublishPacket, done) => this.receive(packet, done);
-    client.on('error', (err) => this.log.warn({ err }, 'mqtt client error'));
-    client.on('reconnect', () => this.log.info('mqtt reconnecting'));
-    await client.subscribeAsync(`$share/${this.opts.group}/${TOPIC_FILTER}`, { qos: 1 });
-    this.log.info({ url: this.opts.url, topic: TOPIC_FILTER }, 'mqtt telemetry ingest subscribed');
+    for (let i = 0; i < Math.max(1, this.opts.connections ?? 1); i++) {
+      const client = await mqtt.connectAsync(this.opts.url, {
+        protocolVersion: 5,
+        clean: true,
+        reconnectPeriod: 2000,
+        connectTimeout: 5000,
+        // At most this many unacknowledged QoS 1 messages in flight from the broker to us.
+        properties: { receiveMaximum: Math.max(1, Math.min(this.opts.batchSize, 65535)) },
+      });
+      this.clients.push(client);
+      client.handleMessage = (packet: IPublishPacket, done) => this.receive(packet, done);
+      client.on('error', (err) => this.log.warn({ err }, 'mqtt client error'));
+      client.on('reconnect', () => this.log.info('mqtt reconnecting'));
+      await client.subscribeAsync(`$share/${this.opts.group}/${TOPIC_FILTER}`, { qos: 1 });
+    }
+    this.log.info({ url: this.opts.url, topic: TOPIC_FILTER, connections: this.clients.length }, 'mqtt telemetry ingest subscribed');
   }
 
   async stop(): Promise<void> {
-    const c = this.client;
-    this.client = null;
+    const cs = this.clients.splice(0);
     for (const release of this.held.splice(0)) release();
-    await c?.endAsync(true);
+    await Promise.all(cs.map((c) => c.endAsync(true)));
     await this.pumping;
   }
 
@@ -74,7 +100,7 @@ export class MqttIngest {
   status(): Record<string, unknown> {
     return {
       enabled: true,
-      connected: this.client?.connected ?? false,
+      connected: this.clients.length > 0 && this.clients.every((c) => c.connected),
       topic: TOPIC_FILTER,
       queued: this.queue.length,
       capacity: this.opts.capacity,
@@ -100,15 +126,25 @@ export class MqttIngest {
 
   private async pump(): Promise<void> {
     while (this.queue.length) {
-      const batch = this.queue.splice(0, this.opts.batchSize);
+      // Let a batch fill for up to LINGER_MS (timers let the socket be read): under load a few
+      // large transactions cost far less than many small ones; when quiet it adds only the wait.
+      const since = performance.now();
+      const lanes = Math.max(1, this.opts.lanes ?? 1);
+      const size = this.opts.batchSize * lanes;
+      while (this.queue.length < size && this.clients.length && performance.now() - since < LINGER_MS) await new Promise((r) => setTimeout(r, 1));
+      const batch = this.queue.splice(0, size);
       // Resume reading once half the room is back, not at the first free slot (no stutter).
       if (this.queue.length < this.opts.capacity / 2) for (const release of this.held.splice(0)) release();
-      try {
-        await this.process(batch);
-      } catch (err) {
-        this.stats.failedBatches++;
-        this.log.error({ err, messages: batch.length }, 'mqtt telemetry batch failed; continuing with the next');
-      }
+      await Promise.all(
+        laneSplit(batch, lanes).map(async (part) => {
+          try {
+            await this.process(part);
+          } catch (err) {
+            this.stats.failedBatches++;
+            this.log.error({ err, messages: part.length }, 'mqtt telemetry batch failed; continuing with the next');
+          }
+        }),
+      );
     }
   }
 

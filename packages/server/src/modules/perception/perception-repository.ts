@@ -1,8 +1,37 @@
-/** SQL for perception only: devices, readings, rules, rule states, alarms and ingest counters. */
-import { type Kysely, sql, type Transaction } from 'kysely';
+/**
+ * SQL for perception only: devices, readings, rules, rule states, alarms and ingest counters.
+ * The ingest path writes whole batches: on PostgreSQL one statement per table over unnest()ed
+ * arrays (one round trip, one SQL text whatever the batch size); on SQLite, whose round trips are
+ * free but whose prepared statements are cached by SQL text, multi-row statements in a few fixed
+ * sizes, so a handful of texts are prepared once instead of one per batch size.
+ */
+import { type Kysely, PostgresAdapter, sql, type Transaction } from 'kysely';
 import type { AlarmRow, DB, DeviceLatestRow, DeviceRow, PerceptionRuleRow, ReadingRow, RuleStateRow } from '../../db/schema.ts';
 
 type Q = Kysely<DB> | Transaction<DB>;
+
+const isPostgres = (q: Q) => q.getExecutor().adapter instanceof PostgresAdapter;
+
+/** Splits rows into chunks of the sizes given (largest first, greedily). */
+function fixedChunks<T>(rows: T[], sizes: readonly number[] = [256, 64, 16, 4, 1]): T[][] {
+  const out: T[][] = [];
+  let i = 0;
+  for (const size of sizes) {
+    while (rows.length - i >= size) {
+      out.push(rows.slice(i, i + size));
+      i += size;
+    }
+  }
+  return out;
+}
+
+/** An IN list padded (with its last item) to a power of two: few distinct SQL texts, same rows. */
+function padded<T>(list: T[]): T[] {
+  let n = 1;
+  while (n < list.length) n *= 2;
+  const last = list[list.length - 1] as T;
+  return n === list.length ? list : [...list, ...Array<T>(n - list.length).fill(last)];
+}
 
 export const perceptionRepository = {
   // ------------------------------------------------------------ devices
@@ -29,14 +58,28 @@ export const perceptionRepository = {
 
   // ------------------------------------------------------------ readings
   async insertReadings(q: Q, rows: ReadingRow[]): Promise<void> {
-    for (let i = 0; i < rows.length; i += 1000) await q.insertInto('readings').values(rows.slice(i, i + 1000)).execute();
+    if (!rows.length) return;
+    if (isPostgres(q)) {
+      await sql`insert into readings (device_id, measurement, at, value, received_at)
+        select * from unnest(${rows.map((r) => r.device_id)}::text[], ${rows.map((r) => r.measurement)}::text[], ${rows.map((r) => r.at)}::bigint[],
+          ${rows.map((r) => r.value)}::double precision[], ${rows.map((r) => r.received_at)}::bigint[])`.execute(q);
+      return;
+    }
+    for (const chunk of fixedChunks(rows)) await q.insertInto('readings').values(chunk).execute();
   },
   /** Keeps the newest value per measurement: an older (late) reading never overwrites a newer one. */
   async upsertLatest(q: Q, rows: DeviceLatestRow[]): Promise<void> {
-    for (let i = 0; i < rows.length; i += 1000) {
+    if (!rows.length) return;
+    if (isPostgres(q)) {
+      await sql`insert into device_latest (device_id, measurement, value, at)
+        select * from unnest(${rows.map((r) => r.device_id)}::text[], ${rows.map((r) => r.measurement)}::text[], ${rows.map((r) => r.value)}::double precision[], ${rows.map((r) => r.at)}::bigint[])
+        on conflict (device_id, measurement) do update set value = excluded.value, at = excluded.at where device_latest.at < excluded.at`.execute(q);
+      return;
+    }
+    for (const chunk of fixedChunks(rows)) {
       await q
         .insertInto('device_latest')
-        .values(rows.slice(i, i + 1000))
+        .values(chunk)
         .onConflict((oc) =>
           oc
             .columns(['device_id', 'measurement'])
@@ -90,24 +133,49 @@ export const perceptionRepository = {
   },
 
   // ------------------------------------------------------------ rule states
-  states(q: Q, deviceIds: string[], ruleIds: string[]): Promise<RuleStateRow[]> {
-    if (!deviceIds.length || !ruleIds.length) return Promise.resolve([]);
-    return q.selectFrom('rule_states').selectAll().where('device_id', 'in', deviceIds).where('rule_id', 'in', ruleIds).execute();
+  async states(q: Q, deviceIds: string[], ruleIds: string[]): Promise<RuleStateRow[]> {
+    if (!deviceIds.length || !ruleIds.length) return [];
+    if (isPostgres(q)) {
+      const r = await sql<RuleStateRow>`select * from rule_states where device_id = any(${deviceIds}::text[]) and rule_id = any(${ruleIds}::text[])`.execute(q);
+      return r.rows;
+    }
+    const out: RuleStateRow[] = [];
+    // Under SQLite's bound-parameter limit, and padded so that few distinct texts are prepared.
+    for (let i = 0; i < deviceIds.length; i += 4096) {
+      out.push(...(await q.selectFrom('rule_states').selectAll().where('device_id', 'in', padded(deviceIds.slice(i, i + 4096))).where('rule_id', 'in', padded(ruleIds)).execute()));
+    }
+    return out;
   },
   async insertStates(q: Q, rows: RuleStateRow[]): Promise<void> {
-    for (let i = 0; i < rows.length; i += 500) await q.insertInto('rule_states').values(rows.slice(i, i + 500)).execute();
+    if (!rows.length) return;
+    if (isPostgres(q)) {
+      await sql`insert into rule_states (device_id, rule_id, district_id, status, state, version, updated_at)
+        select * from unnest(${rows.map((r) => r.device_id)}::text[], ${rows.map((r) => r.rule_id)}::text[], ${rows.map((r) => r.district_id)}::text[],
+          ${rows.map((r) => r.status)}::text[], ${rows.map((r) => r.state)}::text[], ${rows.map((r) => r.version)}::integer[], ${rows.map((r) => r.updated_at)}::bigint[])`.execute(q);
+      return;
+    }
+    for (const chunk of fixedChunks(rows, [64, 16, 4, 1])) await q.insertInto('rule_states').values(chunk).execute();
   },
   /**
-   * Writes many states in one statement per 500, each only if its version is still the one read;
+   * Writes many states in one statement (a few fixed-size ones on SQLite), each only if its version is still the one read;
    * returns how many were written (fewer than given: another process moved some meanwhile).
-   * VALUES columns are column1…column7 in both stores, and UPDATE … FROM works in both.
+   * On SQLite the VALUES columns are column1…column7; the unary + keeps SQLite from indexing v on
+   * the version and scanning every state row (200× slower).
    */
   async updateStates(q: Q, rows: Array<{ row: RuleStateRow; expected: number }>): Promise<number> {
+    if (!rows.length) return 0;
+    if (isPostgres(q)) {
+      const res = await sql`update rule_states set status = v.status, state = v.state, version = v.version, updated_at = v.updated_at
+        from unnest(${rows.map((x) => x.row.device_id)}::text[], ${rows.map((x) => x.row.rule_id)}::text[], ${rows.map((x) => x.row.status)}::text[],
+          ${rows.map((x) => x.row.state)}::text[], ${rows.map((x) => x.row.version)}::integer[], ${rows.map((x) => x.row.updated_at)}::bigint[],
+          ${rows.map((x) => x.expected)}::integer[]) as v(device_id, rule_id, status, state, version, updated_at, expected)
+        where rule_states.device_id = v.device_id and rule_states.rule_id = v.rule_id and rule_states.version = v.expected`.execute(q);
+      return Number(res.numAffectedRows ?? 0);
+    }
     let n = 0;
-    for (let i = 0; i < rows.length; i += 500) {
+    for (const chunk of fixedChunks(rows, [128, 32, 8, 1])) {
       const values = sql.join(
-        rows
-          .slice(i, i + 500)
+        chunk
           .map(
             ({ row: r, expected }) =>
               sql`(${r.device_id}, ${r.rule_id}, ${r.status}, ${r.state}, cast(${r.version} as integer), cast(${r.updated_at} as bigint), cast(${expected} as integer))`,
@@ -115,7 +183,7 @@ export const perceptionRepository = {
       );
       const res = await sql`update rule_states set status = v.column3, state = v.column4, version = v.column5, updated_at = v.column6
         from (values ${values}) as v
-        where rule_states.device_id = v.column1 and rule_states.rule_id = v.column2 and rule_states.version = v.column7`.execute(q);
+        where rule_states.device_id = v.column1 and rule_states.rule_id = v.column2 and rule_states.version = +v.column7`.execute(q);
       n += Number(res.numAffectedRows ?? 0);
     }
     return n;

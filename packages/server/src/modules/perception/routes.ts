@@ -29,6 +29,7 @@ const ruleBody = z.object({
   category: z.object({ kind: z.enum(['component', 'matter']), code: z.string() }).nullable().optional(),
   urgency: z.enum(URGENCIES).optional(),
   active: z.boolean().optional(),
+  autoReport: z.boolean().default(false).describe('report a raised alarm as a case at once, without waiting for acknowledgement'),
 });
 const alarmStatus = z.enum(['raised', 'acknowledged', 'cleared']);
 
@@ -167,7 +168,7 @@ export function perceptionRoutes(app: FastifyInstance, s: Services): void {
     method: 'POST',
     url: '/api/v1/perception/rules',
     permission: 'perception.manage',
-    summary: 'Create an alarm rule: threshold with hysteresis, rate of change, offline, or the AND of two; forMinutes sustains, clearMinutes debounces',
+    summary: 'Create an alarm rule: threshold with hysteresis, rate of change, offline, or the AND of two; forMinutes sustains, clearMinutes debounces; autoReport makes each alarm a case at once',
     tags: ['perception'],
     successStatus: 201,
     body: ruleBody,

@@ -23,6 +23,8 @@ export interface Rule extends RuleSpec {
   category: { kind: string; code: string } | null;
   urgency: Urgency;
   active: boolean;
+  /** A raised alarm is reported as a case at once, without waiting for a person to acknowledge it. */
+  autoReport: boolean;
 }
 
 export interface RuleInput {
@@ -35,6 +37,7 @@ export interface RuleInput {
   category?: { kind: string; code: string } | null | undefined;
   urgency?: Urgency | undefined;
   active?: boolean | undefined;
+  autoReport?: boolean | undefined;
 }
 
 export const ruleOf = (r: PerceptionRuleRow): Rule => ({
@@ -48,6 +51,7 @@ export const ruleOf = (r: PerceptionRuleRow): Rule => ({
   category: r.category_kind && r.category_code ? { kind: r.category_kind, code: r.category_code } : null,
   urgency: r.urgency as Urgency,
   active: r.active === 1,
+  autoReport: r.auto_report === 1,
 });
 
 export class RuleService {
@@ -131,6 +135,7 @@ export class RuleService {
       urgency: input.urgency ?? 'normal',
       active: input.active === false ? 0 : 1,
       ticks: needsTicks(spec) ? 1 : 0,
+      auto_report: input.autoReport ? 1 : 0,
       created_at: keep.created_at,
       updated_at: this.clock.now(),
     };

@@ -1,0 +1,139 @@
+/** 督办: the supervision ledger — orders with their deadline and state; the unit responds, the issuer closes. */
+import { App, Button, Card, Input, Modal, Select, Space, Table, Tag } from 'antd';
+import { useCallback, useEffect, useState } from 'react';
+import { api, ok } from '../api/client.ts';
+import { useSession } from '../app/session.tsx';
+import { useI18n } from '../i18n/i18n.tsx';
+import { when } from '../lib/format.ts';
+
+interface Order {
+  id: string;
+  number: string;
+  subject: { kind: string; caseId?: string; caseNumber?: string | null };
+  unit: { name: string } | null;
+  source: string;
+  reason: string;
+  status: string;
+  overdue: boolean;
+  deadlineAt: string;
+  issuedAt: string;
+  version: number;
+  response: { text: string } | null;
+}
+const STATUS: Record<string, [string, string, string]> = {
+  open: ['待回复', 'Open', 'blue'],
+  escalated: ['已升级', 'Escalated', 'red'],
+  responded: ['已回复', 'Responded', 'gold'],
+  closed: ['已办结', 'Closed', 'green'],
+};
+const SOURCE: Record<string, [string, string]> = {
+  manual: ['人工督办', 'Manual'],
+  overdue: ['超时自动督办', 'Overdue'],
+  target_report_overdue: ['目标逾期未报', 'Target report overdue'],
+  card: ['红牌', 'Red card'],
+};
+
+export default function Supervision() {
+  const { t, lang } = useI18n();
+  const { has } = useSession();
+  const { message } = App.useApp();
+  const zh = lang === 'zh-CN';
+  const [status, setStatus] = useState<string | undefined>();
+  const [orders, setOrders] = useState<Order[]>([]);
+  const [loading, setLoading] = useState(false);
+  const [acting, setActing] = useState<{ order: Order; kind: 'respond' | 'close' } | null>(null);
+  const [text, setText] = useState('');
+  const load = useCallback(async () => {
+    setLoading(true);
+    try {
+      const r = await ok(api.GET('/api/v1/supervision/orders', { params: { query: { limit: 200, ...(status ? { status } : {}) } as never } }));
+      setOrders((r as unknown as { items: Order[] }).items);
+    } catch (e) {
+      message.error((e as Error).message);
+    } finally {
+      setLoading(false);
+    }
+  }, [status, message]);
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  async function submit() {
+    if (!acting) return;
+    try {
+      const id = acting.order.id;
+      if (acting.kind === 'respond') await ok(api.POST('/api/v1/supervision/orders/{id}/respond', { params: { path: { id } }, body: { text, version: acting.order.version } }));
+      else await ok(api.POST('/api/v1/supervision/orders/{id}/close', { params: { path: { id } }, body: { ...(text ? { note: text } : {}), version: acting.order.version } }));
+      setActing(null);
+      setText('');
+      await load();
+    } catch (e) {
+      message.error((e as Error).message);
+    }
+  }
+
+  return (
+    <Card
+      size="small"
+      title={t('orders')}
+      extra={
+        <Space>
+          <Select
+            aria-label={t('status')}
+            allowClear
+            placeholder={t('status')}
+            style={{ width: 140 }}
+            value={status}
+            onChange={setStatus}
+            options={Object.entries(STATUS).map(([k, v]) => ({ value: k, label: zh ? v[0] : v[1] }))}
+          />
+          <Button onClick={() => void load()}>{t('refresh')}</Button>
+        </Space>
+      }
+    >
+      <Table<Order>
+        size="small"
+        rowKey="id"
+        loading={loading}
+        dataSource={orders}
+        scroll={{ x: 'max-content' }}
+        columns={[
+          { title: zh ? '督办单号' : 'Number', dataIndex: 'number' },
+          { title: zh ? '对象' : 'Subject', render: (_, o) => (o.subject.kind === 'case' ? <a href={`#/cases/${o.subject.caseId}`}>{o.subject.caseNumber ?? o.subject.caseId}</a> : o.subject.kind) },
+          { title: t('unit'), render: (_, o) => o.unit?.name ?? '—' },
+          { title: zh ? '来源' : 'Source', render: (_, o) => (SOURCE[o.source] ? (zh ? SOURCE[o.source]?.[0] : SOURCE[o.source]?.[1]) : o.source) },
+          { title: t('reason'), dataIndex: 'reason', ellipsis: true },
+          { title: zh ? '回复时限' : 'Respond by', render: (_, o) => <span style={{ color: o.overdue ? '#d4380d' : undefined }}>{when(o.deadlineAt, lang)}</span> },
+          {
+            title: t('status'),
+            render: (_, o) => {
+              const s = STATUS[o.status];
+              return <Tag color={s?.[2]}>{s ? (zh ? s[0] : s[1]) : o.status}</Tag>;
+            },
+          },
+          {
+            title: '',
+            render: (_, o) => (
+              <Space>
+                {has('handler', 'dispatcher', 'leader', 'supervisor') && (o.status === 'open' || o.status === 'escalated') && (
+                  <Button size="small" onClick={() => setActing({ order: o, kind: 'respond' })}>
+                    {zh ? '回复' : 'Respond'}
+                  </Button>
+                )}
+                {has('shift_leader', 'supervisor', 'leader') && o.status === 'responded' && (
+                  <Button size="small" type="primary" onClick={() => setActing({ order: o, kind: 'close' })}>
+                    {zh ? '办结' : 'Close'}
+                  </Button>
+                )}
+              </Space>
+            ),
+          },
+        ]}
+        expandable={{ rowExpandable: (o) => !!o.response, expandedRowRender: (o) => o.response?.text }}
+      />
+      <Modal open={!!acting} title={acting?.order.number} onCancel={() => setActing(null)} onOk={() => void submit()} okText={t('submit')} cancelText={t('cancel')}>
+        <Input.TextArea aria-label={acting?.kind === 'respond' ? (zh ? '回复内容' : 'Response') : t('note')} rows={4} value={text} onChange={(e) => setText(e.target.value)} />
+      </Modal>
+    </Card>
+  );
+}

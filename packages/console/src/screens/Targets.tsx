@@ -1,0 +1,93 @@
+/** 目标任务: the leaders' board (counts by status, what needs attention, overdue reports) and the ledger. */
+import { Alert, App, Button, Card, Col, Input, Row, Space, Statistic, Table, Tag } from 'antd';
+import { useEffect, useState } from 'react';
+import { api, ok } from '../api/client.ts';
+import { useI18n } from '../i18n/i18n.tsx';
+
+interface Target {
+  id: string;
+  code: string;
+  name: string;
+  nameEn: string | null;
+  category: string;
+  unitOfMeasure: string | null;
+  targetValue: number | null;
+  baseline: { value: number; year: number | null } | null;
+  leadUnit: { name: string } | null;
+  status: { status: string; expected: number | null; actual: number | null; overdue: unknown[] };
+}
+interface Board {
+  total: number;
+  byStatus: Record<string, number>;
+  overdueByUnit: Array<{ unit: { name: string } | null; count: number }>;
+}
+const STATUS: Record<string, [string, string, string]> = {
+  on_track: ['正常推进', 'On track', 'green'],
+  at_risk: ['存在风险', 'At risk', 'gold'],
+  behind: ['进度滞后', 'Behind', 'red'],
+  achieved: ['已完成', 'Achieved', 'blue'],
+};
+
+export default function Targets() {
+  const { t, lang } = useI18n();
+  const { message } = App.useApp();
+  const [year, setYear] = useState(String(new Date().getFullYear()));
+  const [board, setBoard] = useState<Board | null>(null);
+  const [items, setItems] = useState<Target[]>([]);
+  useEffect(() => {
+    const query = { year: Number(year) } as never;
+    void Promise.all([ok(api.GET('/api/v1/targets/board', { params: { query } })), ok(api.GET('/api/v1/targets', { params: { query } }))])
+      .then(([b, l]) => {
+        setBoard(b as unknown as Board);
+        setItems((l as unknown as { items: Target[] }).items);
+      })
+      .catch((e) => message.error((e as Error).message));
+  }, [year, message]);
+  const zh = lang === 'zh-CN';
+  return (
+    <Space orientation="vertical" style={{ width: '100%' }}>
+      <Space.Compact>
+        <Button disabled>{zh ? '年度' : 'Year'}</Button>
+        <Input aria-label="year" value={year} onChange={(e) => setYear(e.target.value)} style={{ width: 120 }} />
+      </Space.Compact>
+      {board && (
+        <Row gutter={[12, 12]}>
+          {Object.entries(STATUS).map(([k, [z, e, c]]) => (
+            <Col xs={12} md={6} key={k}>
+              <Card size="small">
+                <Statistic title={zh ? z : e} value={board.byStatus[k] ?? 0} styles={{ content: { color: c === 'gold' ? '#d48806' : c } }} />
+              </Card>
+            </Col>
+          ))}
+        </Row>
+      )}
+      {board && board.overdueByUnit.length > 0 && (
+        <Alert type="warning" showIcon title={`${zh ? '逾期未报' : 'Overdue reports'}: ${board.overdueByUnit.map((u) => `${u.unit?.name ?? '?'} ${u.count}`).join('、')}`} />
+      )}
+      <Card size="small" title={t('board')}>
+        <Table<Target>
+          size="small"
+          rowKey="id"
+          dataSource={items}
+          pagination={{ pageSize: 50 }}
+          scroll={{ x: 'max-content' }}
+          columns={[
+            { title: t('target'), render: (_, x) => (zh ? x.name : (x.nameEn ?? x.name)) },
+            { title: t('category'), dataIndex: 'category' },
+            { title: t('leadUnit'), render: (_, x) => x.leadUnit?.name ?? '—' },
+            { title: t('baseline'), render: (_, x) => (x.baseline ? `${x.baseline.value} (${x.baseline.year ?? ''})` : '—') },
+            { title: t('target'), render: (_, x) => (x.targetValue === null ? '—' : `${x.targetValue} ${x.unitOfMeasure ?? ''}`) },
+            { title: t('progress'), render: (_, x) => (x.status.actual === null ? '—' : `${x.status.actual} / ${x.status.expected ?? '—'}`) },
+            {
+              title: t('status'),
+              render: (_, x) => {
+                const s = STATUS[x.status.status];
+                return <Tag color={s?.[2]}>{s ? (zh ? s[0] : s[1]) : x.status.status}</Tag>;
+              },
+            },
+          ]}
+        />
+      </Card>
+    </Space>
+  );
+}
