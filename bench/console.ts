@@ -132,21 +132,14 @@ export async function run(argv: string[]): Promise<void> {
       const shown = Date.now() - t0;
       // Pan the map and measure frame intervals (requestAnimationFrame) meanwhile.
       const box = await page.locator('[aria-label="map"]').boundingBox();
-      const frames = page.evaluate(
-        () =>
-          new Promise<number[]>((resolve) => {
-            const out: number[] = [];
-            let last = performance.now();
-            const end = last + 3000;
-            const tick = (t: number) => {
-              out.push(t - last);
-              last = t;
-              if (t < end) requestAnimationFrame(tick);
-              else resolve(out);
-            };
-            requestAnimationFrame(tick);
-          }),
-      );
+      // A string, not a function: tsx would add its __name helper, which the page does not have.
+      const frames = page.evaluate<number[]>(`new Promise((resolve) => {
+        const out = [];
+        let last = performance.now();
+        const end = last + 3000;
+        const tick = (t) => { out.push(t - last); last = t; if (t < end) requestAnimationFrame(tick); else resolve(out); };
+        requestAnimationFrame(tick);
+      })`);
       if (box) {
         for (let k = 0; k < 6; k++) {
           await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
