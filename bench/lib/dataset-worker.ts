@@ -23,7 +23,7 @@ import { stageOf } from '@onegrid/domain/case/sla';
 import { sql, type Transaction } from 'kysely';
 import type { CaseRow, CaseUnitRow, DB } from '../../packages/server/src/db/schema.ts';
 import { DATASET_VERSION, type DatasetMeta, type DatasetSpec, writeMeta } from './dataset.ts';
-import { placePoints, seedBenchDistrict } from './district.ts';
+import { CHANNEL_MIX, placePoints, seedBenchDistrict } from './district.ts';
 import { rng, uuidv7At, weighted, zipf } from './random.ts';
 import { openBenchStore } from './stores.ts';
 
@@ -69,15 +69,7 @@ async function generate(spec: DatasetSpec): Promise<DatasetMeta> {
     const category = weighted(zipf(shuffled, 0.9));
     const categoryName = new Map(t.categories.map((c) => [`${c.kind}:${c.code}`, c.name]));
     const department = weighted(zipf(t.departments, 0.8));
-    const channel = weighted([
-      ['patrol', 35],
-      ['hotline', 25],
-      ['citizen', 20],
-      ['video', 8],
-      ['sensor', 4],
-      ['assigned', 3],
-      ['other', 5],
-    ] as const);
+    const channel = weighted(CHANNEL_MIX);
     const urgency = weighted([
       ['normal', 88],
       ['urgent', 10],

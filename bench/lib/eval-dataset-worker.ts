@@ -23,7 +23,7 @@ import { cellOf } from '@onegrid/domain/intake/dedup';
 import { parsePeriod, previousPeriod } from '@onegrid/domain/evaluation/period';
 import { sql, type Transaction } from 'kysely';
 import type { CaseEventRow, CaseRow, CaseUnitRow, DB } from '../../packages/server/src/db/schema.ts';
-import { placePoints, seedBenchDistrict } from './district.ts';
+import { CHANNEL_MIX, placePoints, seedBenchDistrict } from './district.ts';
 import { EVAL_DATASET_VERSION, type EvalDatasetMeta, type EvalDatasetSpec, writeEvalMeta } from './eval-dataset.ts';
 import { rng, uuidv7At, weighted, zipf } from './random.ts';
 import { openBenchStore } from './stores.ts';
@@ -65,15 +65,7 @@ async function generate(spec: EvalDatasetSpec): Promise<EvalDatasetMeta> {
     const categories = t.categories.filter((c) => c.kind === 'component' || c.kind === 'matter');
     const category = weighted(zipf(categories, 0.9));
     const department = weighted(zipf(departments, 0.8));
-    const channel = weighted([
-      ['patrol', 35],
-      ['hotline', 25],
-      ['citizen', 20],
-      ['video', 8],
-      ['sensor', 4],
-      ['assigned', 3],
-      ['other', 5],
-    ] as const);
+    const channel = weighted(CHANNEL_MIX);
     const hourOfDay = weighted(Array.from({ length: 24 }, (_, h) => [h, h >= 8 && h <= 20 ? 10 : h >= 6 && h <= 22 ? 4 : 1] as const));
     const days = Math.round((period.end - period.start) / DAY);
     const dayOfPeriod = weighted(
