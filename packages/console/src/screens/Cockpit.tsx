@@ -83,7 +83,7 @@ export default function Cockpit() {
     () =>
       o && {
         tooltip: { trigger: 'axis' },
-        legend: { data: [t('reportedN'), t('closedN')] },
+        legend: { top: 0, right: 0, data: [t('reportedN'), t('closedN')] },
         grid: { left: 40, right: 16, top: 30, bottom: 24 },
         xAxis: { type: 'category', data: o.trend.days.map((d) => d.slice(5)) },
         yAxis: { type: 'value', minInterval: 1 },
@@ -139,11 +139,12 @@ export default function Cockpit() {
           </Col>
         ))}
       </Row>
+      {/* One screen on a 1920×1080 wall: the map on the left, every panel on the right. */}
       <Row gutter={[12, 12]} style={{ marginTop: 12 }}>
         <Col xs={24} xl={14}>
           <Card size="small" title={lang === 'zh-CN' ? '全区地图' : 'Map'}>
             <Suspense fallback={<Spin />}>
-              <MapView height={560} points={[...mapPoints, ...alarms.map((a) => ({ id: `alarm:${a.id}`, lng: a.lng, lat: a.lat, color: '#722ed1' }))]} heat={heat} onPointClick={(id) => !id.startsWith('alarm:') && go(`cases/${id}`)} />
+              <MapView height="max(360px, calc(100vh - 300px))" points={[...mapPoints, ...alarms.map((a) => ({ id: `alarm:${a.id}`, lng: a.lng, lat: a.lat, color: '#722ed1' }))]} heat={heat} onPointClick={(id) => !id.startsWith('alarm:') && go(`cases/${id}`)} />
             </Suspense>
           </Card>
         </Col>
@@ -151,12 +152,12 @@ export default function Cockpit() {
           <Row gutter={[12, 12]}>
             <Col span={24}>
               <Card size="small" title={t('trend30')}>
-                {trend && <Chart option={trend} height={200} label={t('trend30')} />}
+                {trend && <Chart option={trend} height={170} label={t('trend30')} />}
               </Card>
             </Col>
             <Col xs={24} md={12}>
               <Card size="small" title={t('todayByChannel')}>
-                {channels && <Chart option={channels} height={180} label={t('todayByChannel')} />}
+                {channels && <Chart option={channels} height={160} label={t('todayByChannel')} />}
               </Card>
             </Col>
             <Col xs={24} md={12}>
@@ -165,6 +166,7 @@ export default function Cockpit() {
                   size="small"
                   pagination={false}
                   rowKey="state"
+                  scroll={{ y: 130 }}
                   dataSource={Object.entries(o.open.byState).map(([state, v]) => ({ state, ...v }))}
                   columns={[
                     { title: t('state'), dataIndex: 'state', render: (s: string) => <Tag>{name(STATE_NAMES, s)}</Tag> },
@@ -174,19 +176,17 @@ export default function Cockpit() {
                 />
               </Card>
             </Col>
+            <Col xs={24} md={12}>
+              <Card size="small" title={t('topCategories')}>
+                {categories && <Chart option={categories} height={180} label={t('topCategories')} />}
+              </Card>
+            </Col>
+            <Col xs={24} md={12}>
+              <Card size="small" title={t('hotspots')}>
+                <Table size="small" pagination={false} rowKey="id" scroll={{ y: 150 }} dataSource={o.hotspots.communities30d} columns={[{ title: t('name'), dataIndex: 'name' }, { title: '#', dataIndex: 'n', width: 60 }]} />
+              </Card>
+            </Col>
           </Row>
-        </Col>
-      </Row>
-      <Row gutter={[12, 12]} style={{ marginTop: 12 }}>
-        <Col xs={24} md={12}>
-          <Card size="small" title={t('topCategories')}>
-            {categories && <Chart option={categories} height={240} label={t('topCategories')} />}
-          </Card>
-        </Col>
-        <Col xs={24} md={12}>
-          <Card size="small" title={t('hotspots')}>
-            <Table size="small" pagination={false} rowKey="id" dataSource={o.hotspots.communities30d} columns={[{ title: t('name'), dataIndex: 'name' }, { title: '#', dataIndex: 'n' }]} />
-          </Card>
         </Col>
       </Row>
     </div>

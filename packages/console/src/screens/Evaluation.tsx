@@ -147,7 +147,7 @@ export default function Evaluation() {
                 label={t('indices')}
                 option={{
                   tooltip: { trigger: 'axis' },
-                  legend: {},
+                  legend: { top: 0, right: 0 },
                   grid: { left: 40, right: 16, top: 30, bottom: 24 },
                   xAxis: { type: 'category', data: indices.map((m) => m.period) },
                   yAxis: { type: 'value', min: 0, max: 100 },
