@@ -12,6 +12,7 @@ import { ACTION_NAMES, CHANNEL_NAMES, STATE_NAMES } from '../i18n/messages.ts';
 import { AuthImage } from '../lib/AuthImage.tsx';
 import { type CaseSummary, LIGHT_COLOR, minutes, when } from '../lib/format.ts';
 import { subscribeLive } from '../lib/live.ts';
+import { unitOptions } from '../lib/units.ts';
 
 const MapView = lazy(() => import('../lib/MapView.tsx'));
 
@@ -96,9 +97,7 @@ export function CaseDetail({ id }: { id: string }) {
   }, [load, id]);
   useEffect(() => {
     if (!action || !(FORMS[action] ?? []).some((f) => f.startsWith('unit')) || units.length) return;
-    void Promise.all(['department', 'street', 'community'].map((kind) => ok(api.GET('/api/v1/units', { params: { query: { kind: kind as 'street', limit: 1000 } } })))).then((rs) =>
-      setUnits(rs.flatMap((r) => (r as unknown as { items: Array<{ id: string; name: string }> }).items.map((u) => ({ value: u.id, label: u.name })))),
-    );
+    void unitOptions(['department', 'street', 'community']).then(setUnits);
   }, [action, units.length]);
 
   if (error) return <Alert type="error" showIcon title={error} action={<Button onClick={() => go('workbench')}>{t('back')}</Button>} />;

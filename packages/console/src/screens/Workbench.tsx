@@ -11,6 +11,7 @@ import { useSession } from '../app/session.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { CHANNEL_NAMES, type MessageKey, STATE_NAMES } from '../i18n/messages.ts';
 import { type CaseSummary, LIGHT_COLOR, minutes, when } from '../lib/format.ts';
+import { unitOptions } from '../lib/units.ts';
 
 interface Queue {
   key: string;
@@ -93,10 +94,7 @@ export function Workbench() {
 
   useEffect(() => {
     if (queue.bulk !== 'dispatch' || units.length) return;
-    void Promise.all([
-      ok(api.GET('/api/v1/units', { params: { query: { kind: 'department', limit: 1000 } } })),
-      ok(api.GET('/api/v1/units', { params: { query: { kind: 'street', limit: 1000 } } })),
-    ]).then((rs) => setUnits(rs.flatMap((r) => (r as unknown as { items: Array<{ id: string; name: string }> }).items.map((u) => ({ value: u.id, label: u.name })))));
+    void unitOptions(['department', 'street', 'community']).then(setUnits);
   }, [queue.bulk, units.length]);
 
   async function bulk() {
