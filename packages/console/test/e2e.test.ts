@@ -5,74 +5,28 @@
  * the API; a user is not offered actions they may not take; and no page logs an error. Every main
  * screen is saved to test-artifacts/ (ignored by git).
  */
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import { gcj02ToWgs84 } from '@onegrid/domain/geo/coords';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import pino from 'pino';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../server/src/app.ts';
-import { Worker } from '../../server/src/worker.ts';
-import type { Store } from '../../server/src/db/store.ts';
-import { makeDistrict, PASSWORD, type TestDistrict } from '../../server/test/support/district.ts';
-import { STORES } from '../../server/test/support/stores.ts';
-
-const ROOT = path.resolve(import.meta.dirname, '..');
-const ARTIFACTS = path.resolve(ROOT, '..', '..', 'test-artifacts');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// Flags from the machine notes: headless as root, and no background calls to the closed network.
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const WALL = { width: 1920, height: 1080 };
-const PHONE = { width: 390, height: 844 };
+import type { TestDistrict } from '../../server/test/support/district.ts';
+import { ARTIFACTS, type ConsoleHarness, PHONE, startConsole } from './support/browser.ts';
 
 describe('console in Chromium', () => {
-  let store: Store;
+  let h: ConsoleHarness;
   let t: TestDistrict;
   let base: string;
-  let browser: Browser;
-  let closeApp: () => Promise<void>;
-  let worker: Worker;
-  const errors: string[] = [];
+  let errors: string[];
+  const signIn: ConsoleHarness['signIn'] = (user, opts) => h.signIn(user, opts);
 
   beforeAll(async () => {
-    if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium fonts-noto-cjk (or set CHROMIUM_PATH)`);
-    execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'ensure-built.mjs')], { stdio: 'inherit' });
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    store = await (STORES[0] as (typeof STORES)[number]).open();
-    t = await makeDistrict(store);
-    const app = await buildApp(t.s);
-    base = await app.listen({ host: '127.0.0.1', port: 0 });
-    closeApp = () => app.close();
-    // The real worker, as `onegrid start` runs it: its outbox loop feeds the live stream and the cockpit.
-    worker = new Worker(t.s, pino({ level: 'silent' }));
-    worker.start();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    h = await startConsole();
+    ({ t, base, errors } = h);
   }, 120_000);
 
   afterAll(async () => {
-    await worker?.stop();
-    await browser?.close();
-    await closeApp?.();
-    await store?.close();
+    await h?.close();
   });
-
-  async function signIn(user: string, opts: { viewport?: { width: number; height: number }; geolocation?: { longitude: number; latitude: number } } = {}): Promise<{ ctx: BrowserContext; page: Page }> {
-    const ctx = await browser.newContext({
-      viewport: opts.viewport ?? WALL,
-      locale: 'zh-CN',
-      ...(opts.geolocation ? { geolocation: opts.geolocation, permissions: ['geolocation'] } : {}),
-    });
-    const page = await ctx.newPage();
-    page.on('console', (m) => m.type() === 'error' && errors.push(`${user}: ${m.text()}`));
-    page.on('pageerror', (e) => errors.push(`${user}: ${e.message}`));
-    await page.goto(base);
-    await page.getByLabel('用户名').fill(t.users[user] as string);
-    await page.getByLabel('密码').fill(PASSWORD);
-    await page.getByRole('button', { name: /登\s*录/ }).click();
-    await page.getByTestId('whoami').waitFor();
-    return { ctx, page };
-  }
 
   async function act(page: Page, action: string, fill?: (page: Page) => Promise<void>) {
     await page.locator(`[data-action="${action}"]`).click();
@@ -152,8 +106,7 @@ describe('console in Chromium', () => {
     const before = Number(await total.textContent());
     const navigations: string[] = [];
     page.on('framenavigated', (f) => navigations.push(f.url()));
-    const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: t.users.intake, password: PASSWORD }) });
-    const token = ((await login.json()) as { token: string }).token;
+    const token = await h.token('intake');
     const r = await fetch(`${base}/api/v1/cases`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
