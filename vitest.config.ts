@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Every route's response is parsed with its documented zod schema (see route() in packages/server/src/platform/http.ts).
+    env: { ONEGRID_CHECK_RESPONSES: '1' },
   },
 });

@@ -53,6 +53,8 @@ export const ERROR_STATUS = {
   REVIEW_CONFLICT: 409,
   /** Another evaluation scheme version was saved at the same moment: reload and save again. */
   SCHEME_CONFLICT: 409,
+  /** An admin's change would take their own admin role away: another admin must do it. */
+  SELF_LOCKOUT: 409,
   /** Too many requests or login attempts. */
   RATE_LIMITED: 429,
   /** Something unexpected: details are in the server log, never in the response. */

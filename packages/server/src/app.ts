@@ -6,6 +6,7 @@ import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import { authRoutes } from './modules/auth/routes.ts';
 import { caseRoutes } from './modules/case/routes.ts';
 import { streamRoutes } from './modules/case/stream-routes.ts';
@@ -75,6 +76,7 @@ export async function buildApp(s: Services, opts: { logger?: boolean | object } 
     permission: 'public',
     summary: 'This API as OpenAPI 3',
     tags: ['ops'],
+    response: z.looseObject({ openapi: z.string(), paths: z.record(z.string(), z.unknown()) }).describe('an OpenAPI 3 document'),
     handler: async () => app.swagger(),
   });
   await serveConsole(app);

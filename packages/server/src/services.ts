@@ -29,6 +29,7 @@ import { RollupService } from './modules/perception/rollup-service.ts';
 import { RuleService } from './modules/perception/rule-service.ts';
 import { TelemetryService } from './modules/perception/telemetry-service.ts';
 import { EvaluationService } from './modules/evaluation/evaluation-service.ts';
+import { BoardService } from './modules/cockpit/board-service.ts';
 import { COCKPIT_TOPICS, CockpitService } from './modules/cockpit/cockpit-service.ts';
 import { SupervisionService } from './modules/supervision/supervision-service.ts';
 import { ReviewService } from './modules/targets/review-service.ts';
@@ -61,6 +62,7 @@ export interface Services {
   rollups: RollupService;
   evaluation: EvaluationService;
   cockpit: CockpitService;
+  boards: BoardService;
   supervision: SupervisionService;
   targets: TargetService;
   reviews: ReviewService;
@@ -97,6 +99,7 @@ export async function createServices(config: Config, opts: { store?: Store; cloc
   for (const topic of COCKPIT_TOPICS) outbox.on(topic, (trx, m) => cockpit.apply(trx, m));
   const targets = new TargetService(store, clock, org, files, log, supervision);
   const reviews = new ReviewService(store, clock, cases, alarms);
+  const boards = new BoardService(org, { cockpit, alarms, devices, evaluation, targets, supervision, now: () => clock.now() });
   const rollups = new RollupService(store, clock, devices, { batch: 20_000, minuteRetentionMs: config.telemetryRetentionMs });
   const mqtt = config.mqttUrl ? new MqttIngest(telemetry, org, log, { url: config.mqttUrl, capacity: config.mqttQueue, batchSize: 500, group: 'onegrid', connections: 4, lanes: store.dialect === 'postgres' ? 2 : 1 }) : null;
   if (mqtt) telemetry.attachMqtt(() => mqtt.status());
@@ -126,6 +129,7 @@ export async function createServices(config: Config, opts: { store?: Store; cloc
     rollups,
     evaluation,
     cockpit,
+    boards,
     supervision,
     targets,
     reviews,

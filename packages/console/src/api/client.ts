@@ -1,9 +1,11 @@
 /**
  * The one API client: openapi-fetch over the generated paths, with the session's bearer token.
  * Refusals come back as ApiError carrying the server's stable code and message, which screens
- * show as they are (the message says what to fix).
+ * show as they are (the message says what to fix): every request names the console's language,
+ * so the server words that message in it.
  */
 import createClient, { type Middleware } from 'openapi-fetch';
+import { storedLang } from '../i18n/i18n.tsx';
 import type { paths } from './schema';
 
 export class ApiError extends Error {
@@ -11,6 +13,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The refusal's details as sent (e.g. IMPORT_INVALID's per-feature problems). */
+    readonly details?: unknown,
   ) {
     super(message);
   }
@@ -24,9 +28,14 @@ export function setToken(t: string | null): void {
   else sessionStorage.removeItem('onegrid.token');
 }
 
+/** Headers for calls made with plain fetch (live stream, files, downloads): the same as the client's. */
+export function apiHeaders(): Record<string, string> {
+  return { ...(token ? { authorization: `Bearer ${token}` } : {}), 'accept-language': storedLang() };
+}
+
 const auth: Middleware = {
   onRequest({ request }) {
-    if (token) request.headers.set('authorization', `Bearer ${token}`);
+    for (const [k, v] of Object.entries(apiHeaders())) request.headers.set(k, v);
     return request;
   },
 };
@@ -38,7 +47,7 @@ api.use(auth);
 export async function ok<T>(p: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<NonNullable<T>> {
   const r = await p;
   if (r.response.ok && r.data !== undefined) return r.data as NonNullable<T>;
-  const e = (r.error ?? {}) as { error?: { code?: string; message?: string } };
+  const e = (r.error ?? {}) as { error?: { code?: string; message?: string; details?: unknown } };
   if (r.response.status === 401) window.dispatchEvent(new Event('onegrid:signed-out'));
-  throw new ApiError(r.response.status, e.error?.code ?? `HTTP_${r.response.status}`, e.error?.message ?? r.response.statusText);
+  throw new ApiError(r.response.status, e.error?.code ?? `HTTP_${r.response.status}`, e.error?.message ?? r.response.statusText, e.error?.details);
 }

@@ -55,7 +55,23 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: date-time */
+                                createdAt: string;
+                                id: string;
+                                /** Format: date-time */
+                                lastUsedAt: string | null;
+                                name: string;
+                                prefix: string;
+                                /** Format: date-time */
+                                revokedAt: string | null;
+                                userId: string;
+                                username: string;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -78,11 +94,18 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @description shown once */
+                            key: string;
+                            prefix: string;
+                        };
+                    };
                 };
             };
         };
@@ -119,7 +142,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            ok: boolean;
+                        };
+                    };
                 };
             };
         };
@@ -152,7 +179,31 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            features: {
+                                geometry: {
+                                    coordinates: unknown[];
+                                    type: string;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                id: string;
+                                properties: {
+                                    code: string | null;
+                                    id: string;
+                                    /** @enum {string} */
+                                    kind: "centre" | "department" | "street" | "town" | "community" | "village" | "grid" | "social_grid";
+                                    name: string | null;
+                                    parentId: string | null;
+                                };
+                                /** @enum {string} */
+                                type: "Feature";
+                            }[];
+                            /** @enum {string} */
+                            type: "FeatureCollection";
+                        };
+                    };
                 };
             };
         };
@@ -195,7 +246,25 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            expiresAt: string;
+                            token: string;
+                            user: {
+                                displayName: string;
+                                districtId: string;
+                                districtWide: boolean;
+                                roles: ("intake" | "shift_leader" | "dispatcher" | "handler" | "grid_worker" | "supervisor" | "leader" | "admin" | "gateway")[];
+                                unitId: string;
+                                unitKind: string;
+                                userId: string;
+                                username: string;
+                                /** @enum {string} */
+                                via: "session" | "api_key";
+                            };
+                        };
+                    };
                 };
             };
         };
@@ -229,7 +298,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            ok: boolean;
+                        };
+                    };
                 };
             };
         };
@@ -275,7 +348,121 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                address: string | null;
+                                /** @description what the caller may do now (single-case reads and actions) */
+                                allowedActions?: ("accept" | "reject" | "merge" | "unmerge" | "register" | "void" | "dispatch" | "sign" | "return" | "report_handled" | "check" | "check_pass" | "check_fail" | "close" | "visit" | "postpone_request" | "postpone_approve" | "postpone_deny" | "suspend" | "resume" | "supervise" | "comment" | "escalate" | "add_cohandler")[];
+                                area: {
+                                    community: {
+                                        code: string | null;
+                                        id: string;
+                                        kind: string | null;
+                                        name: string | null;
+                                    } | null;
+                                    grid: {
+                                        code: string | null;
+                                        id: string;
+                                        kind: string | null;
+                                        name: string | null;
+                                    } | null;
+                                    outsideJurisdiction: boolean;
+                                    socialGrid: {
+                                        code: string | null;
+                                        id: string;
+                                        kind: string | null;
+                                        name: string | null;
+                                    } | null;
+                                    street: {
+                                        code: string | null;
+                                        id: string;
+                                        kind: string | null;
+                                        name: string | null;
+                                    } | null;
+                                };
+                                category: {
+                                    code: string;
+                                    /** @enum {string} */
+                                    kind: "component" | "matter";
+                                    name: string | null;
+                                } | null;
+                                /** @enum {string} */
+                                channel: "patrol" | "citizen" | "hotline" | "video" | "sensor" | "assigned" | "other";
+                                /** Format: date-time */
+                                closedAt: string | null;
+                                cohandlers: {
+                                    code: string | null;
+                                    id: string;
+                                    kind: string | null;
+                                    name: string | null;
+                                }[];
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                deadlineAt: string | null;
+                                description: string;
+                                escalated: boolean;
+                                id: string;
+                                leadUnit: {
+                                    code: string | null;
+                                    id: string;
+                                    kind: string | null;
+                                    name: string | null;
+                                } | null;
+                                /**
+                                 * @description null while suspended or without a clock
+                                 * @enum {string|null}
+                                 */
+                                light: "green" | "yellow" | "red" | null;
+                                /** @description GCJ-02 */
+                                location: {
+                                    lat: number;
+                                    lng: number;
+                                } | null;
+                                mergedInto: string | null;
+                                number: string;
+                                /** @description file ids */
+                                photos: string[];
+                                postponeCount: number;
+                                postponement: {
+                                    pending: boolean;
+                                    reason: string | null;
+                                    /** Format: date-time */
+                                    until: string | null;
+                                } | null;
+                                remainingWorkingMinutes: number | null;
+                                /** @description the closed case this one repeats */
+                                repeatOf: string | null;
+                                reporter: {
+                                    name: string | null;
+                                    /** @description masked unless you may see contacts */
+                                    phone: string | null;
+                                } | null;
+                                resolved: boolean | null;
+                                returnCount: number;
+                                reworkCount: number;
+                                /** @enum {string|null} */
+                                satisfaction: "satisfied" | "basically_satisfied" | "unsatisfied" | null;
+                                /** @enum {string|null} */
+                                stage: "accept" | "register" | "dispatch" | "handle" | "check" | null;
+                                /** Format: date-time */
+                                stageStartedAt: string | null;
+                                /** @enum {string} */
+                                state: "REPORTED" | "ACCEPTED" | "REGISTERED" | "DISPATCHED" | "HANDLING" | "HANDLED" | "CHECKING" | "CHECKED" | "CLOSED" | "EVALUATED" | "REJECTED" | "MERGED" | "VOIDED";
+                                supervised: boolean;
+                                suspended: boolean;
+                                /** Format: date-time */
+                                updatedAt: string;
+                                /** @enum {string} */
+                                urgency: "normal" | "urgent" | "emergency";
+                                version: number;
+                                /** Format: date-time */
+                                warnAt: string | null;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
                 };
             };
         };
@@ -325,11 +512,122 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            address: string | null;
+                            /** @description what the caller may do now (single-case reads and actions) */
+                            allowedActions?: ("accept" | "reject" | "merge" | "unmerge" | "register" | "void" | "dispatch" | "sign" | "return" | "report_handled" | "check" | "check_pass" | "check_fail" | "close" | "visit" | "postpone_request" | "postpone_approve" | "postpone_deny" | "suspend" | "resume" | "supervise" | "comment" | "escalate" | "add_cohandler")[];
+                            area: {
+                                community: {
+                                    code: string | null;
+                                    id: string;
+                                    kind: string | null;
+                                    name: string | null;
+                                } | null;
+                                grid: {
+                                    code: string | null;
+                                    id: string;
+                                    kind: string | null;
+                                    name: string | null;
+                                } | null;
+                                outsideJurisdiction: boolean;
+                                socialGrid: {
+                                    code: string | null;
+                                    id: string;
+                                    kind: string | null;
+                                    name: string | null;
+                                } | null;
+                                street: {
+                                    code: string | null;
+                                    id: string;
+                                    kind: string | null;
+                                    name: string | null;
+                                } | null;
+                            };
+                            category: {
+                                code: string;
+                                /** @enum {string} */
+                                kind: "component" | "matter";
+                                name: string | null;
+                            } | null;
+                            /** @enum {string} */
+                            channel: "patrol" | "citizen" | "hotline" | "video" | "sensor" | "assigned" | "other";
+                            /** Format: date-time */
+                            closedAt: string | null;
+                            cohandlers: {
+                                code: string | null;
+                                id: string;
+                                kind: string | null;
+                                name: string | null;
+                            }[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            deadlineAt: string | null;
+                            description: string;
+                            escalated: boolean;
+                            id: string;
+                            leadUnit: {
+                                code: string | null;
+                                id: string;
+                                kind: string | null;
+                                name: string | null;
+                            } | null;
+                            /**
+                             * @description null while suspended or without a clock
+                             * @enum {string|null}
+                             */
+                            light: "green" | "yellow" | "red" | null;
+                            /** @description GCJ-02 */
+                            location: {
+                                lat: number;
+                                lng: number;
+                            } | null;
+                            mergedInto: string | null;
+                            number: string;
+                            /** @description file ids */
+                            photos: string[];
+                            postponeCount: number;
+                            postponement: {
+                                pending: boolean;
+                                reason: string | null;
+                                /** Format: date-time */
+                                until: string | null;
+                            } | null;
+                            remainingWorkingMinutes: number | null;
+                            /** @description the closed case this one repeats */
+                            repeatOf: string | null;
+                            reporter: {
+                                name: string | null;
+                                /** @description masked unless you may see contacts */
+                                phone: string | null;
+                            } | null;
+                            resolved: boolean | null;
+                            returnCount: number;
+                            reworkCount: number;
+                            /** @enum {string|null} */
+                            satisfaction: "satisfied" | "basically_satisfied" | "unsatisfied" | null;
+                            /** @enum {string|null} */
+                            stage: "accept" | "register" | "dispatch" | "handle" | "check" | null;
+                            /** Format: date-time */
+                            stageStartedAt: string | null;
+                            /** @enum {string} */
+                            state: "REPORTED" | "ACCEPTED" | "REGISTERED" | "DISPATCHED" | "HANDLING" | "HANDLED" | "CHECKING" | "CHECKED" | "CLOSED" | "EVALUATED" | "REJECTED" | "MERGED" | "VOIDED";
+                            supervised: boolean;
+                            suspended: boolean;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** @enum {string} */
+                            urgency: "normal" | "urgent" | "emergency";
+                            version: number;
+                            /** Format: date-time */
+                            warnAt: string | null;
+                        };
+                    };
                 };
             };
         };
@@ -363,7 +661,118 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            address: string | null;
+                            /** @description what the caller may do now (single-case reads and actions) */
+                            allowedActions?: ("accept" | "reject" | "merge" | "unmerge" | "register" | "void" | "dispatch" | "sign" | "return" | "report_handled" | "check" | "check_pass" | "check_fail" | "close" | "visit" | "postpone_request" | "postpone_approve" | "postpone_deny" | "suspend" | "resume" | "supervise" | "comment" | "escalate" | "add_cohandler")[];
+                            area: {
+                                community: {
+                                    code: string | null;
+                                    id: string;
+                                    kind: string | null;
+                                    name: string | null;
+                                } | null;
+                                grid: {
+                                    code: string | null;
+                                    id: string;
+                                    kind: string | null;
+                                    name: string | null;
+                                } | null;
+                                outsideJurisdiction: boolean;
+                                socialGrid: {
+                                    code: string | null;
+                                    id: string;
+                                    kind: string | null;
+                                    name: string | null;
+                                } | null;
+                                street: {
+                                    code: string | null;
+                                    id: string;
+                                    kind: string | null;
+                                    name: string | null;
+                                } | null;
+                            };
+                            category: {
+                                code: string;
+                                /** @enum {string} */
+                                kind: "component" | "matter";
+                                name: string | null;
+                            } | null;
+                            /** @enum {string} */
+                            channel: "patrol" | "citizen" | "hotline" | "video" | "sensor" | "assigned" | "other";
+                            /** Format: date-time */
+                            closedAt: string | null;
+                            cohandlers: {
+                                code: string | null;
+                                id: string;
+                                kind: string | null;
+                                name: string | null;
+                            }[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            deadlineAt: string | null;
+                            description: string;
+                            escalated: boolean;
+                            id: string;
+                            leadUnit: {
+                                code: string | null;
+                                id: string;
+                                kind: string | null;
+                                name: string | null;
+                            } | null;
+                            /**
+                             * @description null while suspended or without a clock
+                             * @enum {string|null}
+                             */
+                            light: "green" | "yellow" | "red" | null;
+                            /** @description GCJ-02 */
+                            location: {
+                                lat: number;
+                                lng: number;
+                            } | null;
+                            mergedInto: string | null;
+                            number: string;
+                            /** @description file ids */
+                            photos: string[];
+                            postponeCount: number;
+                            postponement: {
+                                pending: boolean;
+                                reason: string | null;
+                                /** Format: date-time */
+                                until: string | null;
+                            } | null;
+                            remainingWorkingMinutes: number | null;
+                            /** @description the closed case this one repeats */
+                            repeatOf: string | null;
+                            reporter: {
+                                name: string | null;
+                                /** @description masked unless you may see contacts */
+                                phone: string | null;
+                            } | null;
+                            resolved: boolean | null;
+                            returnCount: number;
+                            reworkCount: number;
+                            /** @enum {string|null} */
+                            satisfaction: "satisfied" | "basically_satisfied" | "unsatisfied" | null;
+                            /** @enum {string|null} */
+                            stage: "accept" | "register" | "dispatch" | "handle" | "check" | null;
+                            /** Format: date-time */
+                            stageStartedAt: string | null;
+                            /** @enum {string} */
+                            state: "REPORTED" | "ACCEPTED" | "REGISTERED" | "DISPATCHED" | "HANDLING" | "HANDLED" | "CHECKING" | "CHECKED" | "CLOSED" | "EVALUATED" | "REJECTED" | "MERGED" | "VOIDED";
+                            supervised: boolean;
+                            suspended: boolean;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** @enum {string} */
+                            urgency: "normal" | "urgent" | "emergency";
+                            version: number;
+                            /** Format: date-time */
+                            warnAt: string | null;
+                        };
+                    };
                 };
             };
         };
@@ -439,7 +848,118 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            address: string | null;
+                            /** @description what the caller may do now (single-case reads and actions) */
+                            allowedActions?: ("accept" | "reject" | "merge" | "unmerge" | "register" | "void" | "dispatch" | "sign" | "return" | "report_handled" | "check" | "check_pass" | "check_fail" | "close" | "visit" | "postpone_request" | "postpone_approve" | "postpone_deny" | "suspend" | "resume" | "supervise" | "comment" | "escalate" | "add_cohandler")[];
+                            area: {
+                                community: {
+                                    code: string | null;
+                                    id: string;
+                                    kind: string | null;
+                                    name: string | null;
+                                } | null;
+                                grid: {
+                                    code: string | null;
+                                    id: string;
+                                    kind: string | null;
+                                    name: string | null;
+                                } | null;
+                                outsideJurisdiction: boolean;
+                                socialGrid: {
+                                    code: string | null;
+                                    id: string;
+                                    kind: string | null;
+                                    name: string | null;
+                                } | null;
+                                street: {
+                                    code: string | null;
+                                    id: string;
+                                    kind: string | null;
+                                    name: string | null;
+                                } | null;
+                            };
+                            category: {
+                                code: string;
+                                /** @enum {string} */
+                                kind: "component" | "matter";
+                                name: string | null;
+                            } | null;
+                            /** @enum {string} */
+                            channel: "patrol" | "citizen" | "hotline" | "video" | "sensor" | "assigned" | "other";
+                            /** Format: date-time */
+                            closedAt: string | null;
+                            cohandlers: {
+                                code: string | null;
+                                id: string;
+                                kind: string | null;
+                                name: string | null;
+                            }[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            deadlineAt: string | null;
+                            description: string;
+                            escalated: boolean;
+                            id: string;
+                            leadUnit: {
+                                code: string | null;
+                                id: string;
+                                kind: string | null;
+                                name: string | null;
+                            } | null;
+                            /**
+                             * @description null while suspended or without a clock
+                             * @enum {string|null}
+                             */
+                            light: "green" | "yellow" | "red" | null;
+                            /** @description GCJ-02 */
+                            location: {
+                                lat: number;
+                                lng: number;
+                            } | null;
+                            mergedInto: string | null;
+                            number: string;
+                            /** @description file ids */
+                            photos: string[];
+                            postponeCount: number;
+                            postponement: {
+                                pending: boolean;
+                                reason: string | null;
+                                /** Format: date-time */
+                                until: string | null;
+                            } | null;
+                            remainingWorkingMinutes: number | null;
+                            /** @description the closed case this one repeats */
+                            repeatOf: string | null;
+                            reporter: {
+                                name: string | null;
+                                /** @description masked unless you may see contacts */
+                                phone: string | null;
+                            } | null;
+                            resolved: boolean | null;
+                            returnCount: number;
+                            reworkCount: number;
+                            /** @enum {string|null} */
+                            satisfaction: "satisfied" | "basically_satisfied" | "unsatisfied" | null;
+                            /** @enum {string|null} */
+                            stage: "accept" | "register" | "dispatch" | "handle" | "check" | null;
+                            /** Format: date-time */
+                            stageStartedAt: string | null;
+                            /** @enum {string} */
+                            state: "REPORTED" | "ACCEPTED" | "REGISTERED" | "DISPATCHED" | "HANDLING" | "HANDLED" | "CHECKING" | "CHECKED" | "CLOSED" | "EVALUATED" | "REJECTED" | "MERGED" | "VOIDED";
+                            supervised: boolean;
+                            suspended: boolean;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** @enum {string} */
+                            urgency: "normal" | "urgent" | "emergency";
+                            version: number;
+                            /** Format: date-time */
+                            warnAt: string | null;
+                        };
+                    };
                 };
             };
         };
@@ -473,7 +993,35 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                action: string;
+                                actor: {
+                                    id: string;
+                                    name: string | null;
+                                } | null;
+                                /** Format: date-time */
+                                at: string;
+                                /** @enum {string|null} */
+                                from: "REPORTED" | "ACCEPTED" | "REGISTERED" | "DISPATCHED" | "HANDLING" | "HANDLED" | "CHECKING" | "CHECKED" | "CLOSED" | "EVALUATED" | "REJECTED" | "MERGED" | "VOIDED" | null;
+                                id: string;
+                                payload: {
+                                    [key: string]: unknown;
+                                };
+                                reason: string | null;
+                                seq: number;
+                                /** @enum {string} */
+                                to: "REPORTED" | "ACCEPTED" | "REGISTERED" | "DISPATCHED" | "HANDLING" | "HANDLED" | "CHECKING" | "CHECKED" | "CLOSED" | "EVALUATED" | "REJECTED" | "MERGED" | "VOIDED";
+                                unit: {
+                                    code: string | null;
+                                    id: string;
+                                    kind: string | null;
+                                    name: string | null;
+                                } | null;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -509,7 +1057,21 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            intake: ({
+                                categoryConfidence?: number;
+                                decisions: ({
+                                    outcome: string;
+                                    step: string;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                            } & {
+                                [key: string]: unknown;
+                            }) | null;
+                        };
+                    };
                 };
             };
         };
@@ -546,7 +1108,111 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                active: boolean;
+                                autoDispatch: boolean;
+                                closeCondition: string | null;
+                                code: string;
+                                dedupRadiusM: number;
+                                /** @enum {string} */
+                                defaultUrgency: "normal" | "urgent" | "emergency";
+                                /** @enum {string} */
+                                kind: "component" | "matter";
+                                limits: {
+                                    emergency: {
+                                        accept: {
+                                            amount: number;
+                                            /** @enum {string} */
+                                            unit: "minute" | "hour" | "day";
+                                        };
+                                        check: {
+                                            amount: number;
+                                            /** @enum {string} */
+                                            unit: "minute" | "hour" | "day";
+                                        };
+                                        dispatch: {
+                                            amount: number;
+                                            /** @enum {string} */
+                                            unit: "minute" | "hour" | "day";
+                                        };
+                                        handle: {
+                                            amount: number;
+                                            /** @enum {string} */
+                                            unit: "minute" | "hour" | "day";
+                                        };
+                                        register: {
+                                            amount: number;
+                                            /** @enum {string} */
+                                            unit: "minute" | "hour" | "day";
+                                        };
+                                    };
+                                    normal: {
+                                        accept: {
+                                            amount: number;
+                                            /** @enum {string} */
+                                            unit: "minute" | "hour" | "day";
+                                        };
+                                        check: {
+                                            amount: number;
+                                            /** @enum {string} */
+                                            unit: "minute" | "hour" | "day";
+                                        };
+                                        dispatch: {
+                                            amount: number;
+                                            /** @enum {string} */
+                                            unit: "minute" | "hour" | "day";
+                                        };
+                                        handle: {
+                                            amount: number;
+                                            /** @enum {string} */
+                                            unit: "minute" | "hour" | "day";
+                                        };
+                                        register: {
+                                            amount: number;
+                                            /** @enum {string} */
+                                            unit: "minute" | "hour" | "day";
+                                        };
+                                    };
+                                    urgent: {
+                                        accept: {
+                                            amount: number;
+                                            /** @enum {string} */
+                                            unit: "minute" | "hour" | "day";
+                                        };
+                                        check: {
+                                            amount: number;
+                                            /** @enum {string} */
+                                            unit: "minute" | "hour" | "day";
+                                        };
+                                        dispatch: {
+                                            amount: number;
+                                            /** @enum {string} */
+                                            unit: "minute" | "hour" | "day";
+                                        };
+                                        handle: {
+                                            amount: number;
+                                            /** @enum {string} */
+                                            unit: "minute" | "hour" | "day";
+                                        };
+                                        register: {
+                                            amount: number;
+                                            /** @enum {string} */
+                                            unit: "minute" | "hour" | "day";
+                                        };
+                                    };
+                                };
+                                local: boolean;
+                                majorCode: string;
+                                majorName: string;
+                                name: string;
+                                registerCondition: string | null;
+                                responsible: string | null;
+                                standard: string;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -671,11 +1337,113 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            active: boolean;
+                            autoDispatch: boolean;
+                            closeCondition: string | null;
+                            code: string;
+                            dedupRadiusM: number;
+                            /** @enum {string} */
+                            defaultUrgency: "normal" | "urgent" | "emergency";
+                            /** @enum {string} */
+                            kind: "component" | "matter";
+                            limits: {
+                                emergency: {
+                                    accept: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "minute" | "hour" | "day";
+                                    };
+                                    check: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "minute" | "hour" | "day";
+                                    };
+                                    dispatch: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "minute" | "hour" | "day";
+                                    };
+                                    handle: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "minute" | "hour" | "day";
+                                    };
+                                    register: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "minute" | "hour" | "day";
+                                    };
+                                };
+                                normal: {
+                                    accept: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "minute" | "hour" | "day";
+                                    };
+                                    check: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "minute" | "hour" | "day";
+                                    };
+                                    dispatch: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "minute" | "hour" | "day";
+                                    };
+                                    handle: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "minute" | "hour" | "day";
+                                    };
+                                    register: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "minute" | "hour" | "day";
+                                    };
+                                };
+                                urgent: {
+                                    accept: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "minute" | "hour" | "day";
+                                    };
+                                    check: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "minute" | "hour" | "day";
+                                    };
+                                    dispatch: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "minute" | "hour" | "day";
+                                    };
+                                    handle: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "minute" | "hour" | "day";
+                                    };
+                                    register: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "minute" | "hour" | "day";
+                                    };
+                                };
+                            };
+                            local: boolean;
+                            majorCode: string;
+                            majorName: string;
+                            name: string;
+                            registerCondition: string | null;
+                            responsible: string | null;
+                            standard: string;
+                        };
+                    };
                 };
             };
         };
@@ -812,10 +1580,395 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            active: boolean;
+                            autoDispatch: boolean;
+                            closeCondition: string | null;
+                            code: string;
+                            dedupRadiusM: number;
+                            /** @enum {string} */
+                            defaultUrgency: "normal" | "urgent" | "emergency";
+                            /** @enum {string} */
+                            kind: "component" | "matter";
+                            limits: {
+                                emergency: {
+                                    accept: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "minute" | "hour" | "day";
+                                    };
+                                    check: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "minute" | "hour" | "day";
+                                    };
+                                    dispatch: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "minute" | "hour" | "day";
+                                    };
+                                    handle: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "minute" | "hour" | "day";
+                                    };
+                                    register: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "minute" | "hour" | "day";
+                                    };
+                                };
+                                normal: {
+                                    accept: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "minute" | "hour" | "day";
+                                    };
+                                    check: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "minute" | "hour" | "day";
+                                    };
+                                    dispatch: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "minute" | "hour" | "day";
+                                    };
+                                    handle: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "minute" | "hour" | "day";
+                                    };
+                                    register: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "minute" | "hour" | "day";
+                                    };
+                                };
+                                urgent: {
+                                    accept: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "minute" | "hour" | "day";
+                                    };
+                                    check: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "minute" | "hour" | "day";
+                                    };
+                                    dispatch: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "minute" | "hour" | "day";
+                                    };
+                                    handle: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "minute" | "hour" | "day";
+                                    };
+                                    register: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "minute" | "hour" | "day";
+                                    };
+                                };
+                            };
+                            local: boolean;
+                            majorCode: string;
+                            majorName: string;
+                            name: string;
+                            registerCondition: string | null;
+                            responsible: string | null;
+                            standard: string;
+                        };
+                    };
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/v1/cockpit/boards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The district boards (专题看板) with the widgets the caller may read */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            boards: {
+                                code: string;
+                                title: {
+                                    en: string;
+                                    zh: string;
+                                };
+                                widgets: {
+                                    params?: {
+                                        [key: string]: string | number;
+                                    };
+                                    /** @enum {string} */
+                                    source: "cases.trend" | "cases.channels_today" | "cases.top_categories" | "cases.open_by_state" | "cases.open_by_street" | "cases.open_total" | "alarms.open_by_rule" | "devices.by_state" | "indices.history" | "evaluation.ranking" | "targets.by_status" | "targets.behind" | "supervision.open_by_unit";
+                                    span: number;
+                                    title?: {
+                                        en: string;
+                                        zh: string;
+                                    };
+                                    /** @enum {string} */
+                                    type: "line" | "bar" | "pie" | "table" | "stat";
+                                }[];
+                            }[];
+                            custom: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        /** Replace the district boards; `boards: null` goes back to the shipped ones. Sources and chart types are checked against the catalogue */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        boards: {
+                            code: string;
+                            title: {
+                                en: string;
+                                zh: string;
+                            };
+                            widgets: {
+                                params?: {
+                                    [key: string]: string | number;
+                                };
+                                /** @enum {string} */
+                                source: "cases.trend" | "cases.channels_today" | "cases.top_categories" | "cases.open_by_state" | "cases.open_by_street" | "cases.open_total" | "alarms.open_by_rule" | "devices.by_state" | "indices.history" | "evaluation.ranking" | "targets.by_status" | "targets.behind" | "supervision.open_by_unit";
+                                span: number;
+                                title?: {
+                                    en: string;
+                                    zh: string;
+                                };
+                                /** @enum {string} */
+                                type: "line" | "bar" | "pie" | "table" | "stat";
+                            }[];
+                        }[] | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            boards: {
+                                code: string;
+                                title: {
+                                    en: string;
+                                    zh: string;
+                                };
+                                widgets: {
+                                    params?: {
+                                        [key: string]: string | number;
+                                    };
+                                    /** @enum {string} */
+                                    source: "cases.trend" | "cases.channels_today" | "cases.top_categories" | "cases.open_by_state" | "cases.open_by_street" | "cases.open_total" | "alarms.open_by_rule" | "devices.by_state" | "indices.history" | "evaluation.ranking" | "targets.by_status" | "targets.behind" | "supervision.open_by_unit";
+                                    span: number;
+                                    title?: {
+                                        en: string;
+                                        zh: string;
+                                    };
+                                    /** @enum {string} */
+                                    type: "line" | "bar" | "pie" | "table" | "stat";
+                                }[];
+                            }[];
+                            custom: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cockpit/boards/{code}/data": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every widget of one board with its data (series, table or value), or the error of the one source that failed */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            at: string;
+                            code: string;
+                            widgets: {
+                                data: ({
+                                    categories: {
+                                        en: string;
+                                        zh: string;
+                                    }[];
+                                    series: {
+                                        data: (number | null)[];
+                                        key: string;
+                                        name: {
+                                            en: string;
+                                            zh: string;
+                                        };
+                                    }[];
+                                    /** @enum {string} */
+                                    shape: "series";
+                                } | {
+                                    columns: {
+                                        key: string;
+                                        title: {
+                                            en: string;
+                                            zh: string;
+                                        };
+                                    }[];
+                                    rows: {
+                                        [key: string]: string | number | (never | null) | {
+                                            en: string;
+                                            zh: string;
+                                        };
+                                    }[];
+                                    /** @enum {string} */
+                                    shape: "table";
+                                } | {
+                                    parts: {
+                                        key: string;
+                                        name: {
+                                            en: string;
+                                            zh: string;
+                                        };
+                                        value: number;
+                                    }[];
+                                    /** @enum {string} */
+                                    shape: "value";
+                                    value: number;
+                                }) | (never | null);
+                                error: {
+                                    code: string;
+                                    message: string;
+                                } | null;
+                                params?: {
+                                    [key: string]: string | number;
+                                };
+                                /** @enum {string} */
+                                source: "cases.trend" | "cases.channels_today" | "cases.top_categories" | "cases.open_by_state" | "cases.open_by_street" | "cases.open_total" | "alarms.open_by_rule" | "devices.by_state" | "indices.history" | "evaluation.ranking" | "targets.by_status" | "targets.behind" | "supervision.open_by_unit";
+                                span: number;
+                                title?: {
+                                    en: string;
+                                    zh: string;
+                                };
+                                /** @enum {string} */
+                                type: "line" | "bar" | "pie" | "table" | "stat";
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cockpit/heat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Open cases counted per H3 hexagon (with how many are red) and each cell’s outline, for the heat layer */
+        get: {
+            parameters: {
+                query?: {
+                    resolution?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            cells: {
+                                h3: string;
+                                n: number;
+                                red: number;
+                                /** @description closed ring of [lng, lat] */
+                                ring: [
+                                    number,
+                                    number
+                                ][];
+                            }[];
+                            resolution: number;
+                            /** @description more open cases than the map reads */
+                            truncated: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/cockpit/overview": {
@@ -840,7 +1993,71 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            at: string;
+                            hotspots: {
+                                communities30d: {
+                                    id: string;
+                                    n: number;
+                                    name: string | null;
+                                }[];
+                                gridsToday: {
+                                    id: string;
+                                    n: number;
+                                    name: string | null;
+                                }[];
+                            };
+                            open: {
+                                byLight: {
+                                    green: number;
+                                    none: number;
+                                    red: number;
+                                    yellow: number;
+                                };
+                                /** @description keyed by case state */
+                                byState: {
+                                    [key: string]: {
+                                        green: number;
+                                        none: number;
+                                        red: number;
+                                        total: number;
+                                        yellow: number;
+                                    };
+                                };
+                                total: number;
+                            };
+                            scope: {
+                                id: string;
+                                /** @enum {string} */
+                                kind: "street";
+                                name: string;
+                            } | {
+                                /** @enum {string} */
+                                kind: "district";
+                            };
+                            today: {
+                                byChannel: {
+                                    channel: string;
+                                    n: number;
+                                }[];
+                                /** Format: date */
+                                day: string;
+                            };
+                            topCategories: {
+                                code: string;
+                                kind: string;
+                                n: number;
+                                name: string | null;
+                            }[];
+                            trend: {
+                                closed: number[];
+                                days: string[];
+                                reported: number[];
+                            };
+                        };
+                    };
                 };
             };
         };
@@ -876,7 +2093,22 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                lat: number;
+                                /** @enum {string} */
+                                light: "green" | "yellow" | "red" | "none";
+                                lng: number;
+                                number: string;
+                                /** @enum {string} */
+                                state: "REPORTED" | "ACCEPTED" | "REGISTERED" | "DISPATCHED" | "HANDLING" | "HANDLED" | "CHECKING" | "CHECKED" | "CLOSED" | "EVALUATED" | "REJECTED" | "MERGED" | "VOIDED";
+                            }[];
+                            /** @description more open cases than the limit */
+                            truncated: boolean;
+                        };
+                    };
                 };
             };
         };
@@ -912,7 +2144,12 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            dailyRows: number;
+                            openCases: number;
+                        };
+                    };
                 };
             };
         };
@@ -953,7 +2190,31 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            cards: {
+                                /** @enum {string} */
+                                colour: "yellow" | "red";
+                                id: string;
+                                indicator: string;
+                                /** Format: date-time */
+                                issuedAt: string;
+                                /** @description the supervision order a red card raised */
+                                orderId: string | null;
+                                period: string;
+                                threshold: number;
+                                unit: {
+                                    code: string | null;
+                                    id: string;
+                                    name: string | null;
+                                };
+                                /** Format: date-time */
+                                updatedAt: string;
+                                value: number;
+                            }[];
+                            period: string;
+                        };
+                    };
                 };
             };
         };
@@ -994,7 +2255,137 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            counts: {
+                                [key: string]: {
+                                    cases: number;
+                                    total: number;
+                                };
+                            };
+                            figure: string;
+                            items: {
+                                address: string | null;
+                                /** @description what the caller may do now (single-case reads and actions) */
+                                allowedActions?: ("accept" | "reject" | "merge" | "unmerge" | "register" | "void" | "dispatch" | "sign" | "return" | "report_handled" | "check" | "check_pass" | "check_fail" | "close" | "visit" | "postpone_request" | "postpone_approve" | "postpone_deny" | "suspend" | "resume" | "supervise" | "comment" | "escalate" | "add_cohandler")[];
+                                area: {
+                                    community: {
+                                        code: string | null;
+                                        id: string;
+                                        kind: string | null;
+                                        name: string | null;
+                                    } | null;
+                                    grid: {
+                                        code: string | null;
+                                        id: string;
+                                        kind: string | null;
+                                        name: string | null;
+                                    } | null;
+                                    outsideJurisdiction: boolean;
+                                    socialGrid: {
+                                        code: string | null;
+                                        id: string;
+                                        kind: string | null;
+                                        name: string | null;
+                                    } | null;
+                                    street: {
+                                        code: string | null;
+                                        id: string;
+                                        kind: string | null;
+                                        name: string | null;
+                                    } | null;
+                                };
+                                category: {
+                                    code: string;
+                                    /** @enum {string} */
+                                    kind: "component" | "matter";
+                                    name: string | null;
+                                } | null;
+                                /** @enum {string} */
+                                channel: "patrol" | "citizen" | "hotline" | "video" | "sensor" | "assigned" | "other";
+                                /** Format: date-time */
+                                closedAt: string | null;
+                                cohandlers: {
+                                    code: string | null;
+                                    id: string;
+                                    kind: string | null;
+                                    name: string | null;
+                                }[];
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                deadlineAt: string | null;
+                                description: string;
+                                escalated: boolean;
+                                id: string;
+                                leadUnit: {
+                                    code: string | null;
+                                    id: string;
+                                    kind: string | null;
+                                    name: string | null;
+                                } | null;
+                                /**
+                                 * @description null while suspended or without a clock
+                                 * @enum {string|null}
+                                 */
+                                light: "green" | "yellow" | "red" | null;
+                                /** @description GCJ-02 */
+                                location: {
+                                    lat: number;
+                                    lng: number;
+                                } | null;
+                                mergedInto: string | null;
+                                number: string;
+                                /** @description file ids */
+                                photos: string[];
+                                postponeCount: number;
+                                postponement: {
+                                    pending: boolean;
+                                    reason: string | null;
+                                    /** Format: date-time */
+                                    until: string | null;
+                                } | null;
+                                remainingWorkingMinutes: number | null;
+                                /** @description the closed case this one repeats */
+                                repeatOf: string | null;
+                                reporter: {
+                                    name: string | null;
+                                    /** @description masked unless you may see contacts */
+                                    phone: string | null;
+                                } | null;
+                                resolved: boolean | null;
+                                returnCount: number;
+                                reworkCount: number;
+                                /** @enum {string|null} */
+                                satisfaction: "satisfied" | "basically_satisfied" | "unsatisfied" | null;
+                                /** @enum {string|null} */
+                                stage: "accept" | "register" | "dispatch" | "handle" | "check" | null;
+                                /** Format: date-time */
+                                stageStartedAt: string | null;
+                                /** @enum {string} */
+                                state: "REPORTED" | "ACCEPTED" | "REGISTERED" | "DISPATCHED" | "HANDLING" | "HANDLED" | "CHECKING" | "CHECKED" | "CLOSED" | "EVALUATED" | "REJECTED" | "MERGED" | "VOIDED";
+                                supervised: boolean;
+                                suspended: boolean;
+                                /** Format: date-time */
+                                updatedAt: string;
+                                /** @enum {string} */
+                                urgency: "normal" | "urgent" | "emergency";
+                                version: number;
+                                /** Format: date-time */
+                                warnAt: string | null;
+                            }[];
+                            object: {
+                                id: string;
+                                /** @description district, street:<id>, community:<id>, grid:<id>, department:<id>, post:<role>, person:<userId> */
+                                key: string;
+                                name: string;
+                                /** @enum {string} */
+                                type: "district" | "street" | "community" | "grid" | "department" | "post" | "person";
+                            };
+                            period: string;
+                            totalCases: number;
+                        };
+                    };
                 };
             };
         };
@@ -1030,12 +2421,15 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description not JSON: see the content type */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "text/csv": string;
+                    };
                 };
             };
         };
@@ -1077,7 +2471,75 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** @description per composite: the worst objects */
+                            blackList: {
+                                [key: string]: string[];
+                            };
+                            composites: {
+                                en: string;
+                                id: string;
+                                role: string | null;
+                                zh: string;
+                            }[];
+                            indicators: {
+                                definition: string | null;
+                                en: string;
+                                format: string;
+                                formula: string;
+                                id: string;
+                                zh: string;
+                            }[];
+                            /** @enum {string} */
+                            objectType: "district" | "street" | "community" | "grid" | "department" | "post" | "person";
+                            period: {
+                                closed: boolean;
+                                /** Format: date-time */
+                                end: string;
+                                kind: string;
+                                label: string;
+                                /** Format: date-time */
+                                start: string;
+                            };
+                            /** @description label of the period compared with */
+                            previous: string;
+                            /** @description per composite: the best objects */
+                            redList: {
+                                [key: string]: string[];
+                            };
+                            rows: {
+                                counts: {
+                                    [key: string]: number;
+                                };
+                                indicators: {
+                                    [key: string]: number | null;
+                                };
+                                object: {
+                                    id: string;
+                                    /** @description district, street:<id>, community:<id>, grid:<id>, department:<id>, post:<role>, person:<userId> */
+                                    key: string;
+                                    name: string;
+                                    /** @enum {string} */
+                                    type: "district" | "street" | "community" | "grid" | "department" | "post" | "person";
+                                };
+                                scores: {
+                                    [key: string]: {
+                                        change: number | null;
+                                        grade: string | null;
+                                        previousScore: number | null;
+                                        rank: number | null;
+                                        score: number | null;
+                                    };
+                                };
+                            }[];
+                            scheme: {
+                                name: string;
+                                version: number;
+                            };
+                            total: number;
+                        };
+                    };
                 };
             };
         };
@@ -1114,11 +2576,98 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string | null;
+                            scheme: {
+                                blackList: number;
+                                composites: {
+                                    en: string;
+                                    id: string;
+                                    items: {
+                                        indicator: string;
+                                        mapping: {
+                                            /** @enum {string} */
+                                            kind: "rate";
+                                        } | {
+                                            /** @enum {string} */
+                                            kind: "inverse_rate";
+                                        } | {
+                                            /** @enum {string} */
+                                            kind: "relative";
+                                        } | {
+                                            best: number;
+                                            /** @enum {string} */
+                                            kind: "linear";
+                                            worst: number;
+                                        };
+                                        weight: number;
+                                    }[];
+                                    /** @enum {string} */
+                                    objectType: "district" | "street" | "community" | "grid" | "department" | "post" | "person";
+                                    role?: string;
+                                    zh: string;
+                                }[];
+                                grades: {
+                                    grade: string;
+                                    min: number;
+                                }[];
+                                indicators: {
+                                    definition?: string;
+                                    en: string;
+                                    /** @enum {string} */
+                                    format: "percent" | "hours" | "number";
+                                    formula: string;
+                                    id: string;
+                                    zh: string;
+                                }[];
+                                indices: {
+                                    components: {
+                                        code: string;
+                                        en: string;
+                                        mapping: {
+                                            /** @enum {string} */
+                                            kind: "rate";
+                                        } | {
+                                            /** @enum {string} */
+                                            kind: "inverse_rate";
+                                        } | {
+                                            /** @enum {string} */
+                                            kind: "relative";
+                                        } | {
+                                            best: number;
+                                            /** @enum {string} */
+                                            kind: "linear";
+                                            worst: number;
+                                        };
+                                        /** @enum {string} */
+                                        source: "indicator" | "input";
+                                        weight: number;
+                                        zh: string;
+                                    }[];
+                                    en: string;
+                                    /** @enum {string} */
+                                    id: "development" | "service" | "governance";
+                                    zh: string;
+                                }[];
+                                name: string;
+                                redList: number;
+                            };
+                            /** @description 0: the built-in default */
+                            version: number;
+                            versions: {
+                                /** Format: date-time */
+                                createdAt: string | null;
+                                createdBy: string | null;
+                                version: number;
+                            }[];
+                        };
+                    };
                 };
             };
         };
-        /** Save a new version of the scheme (indicators, composites, weights, grades, indices); old versions stay */
+        /** Save a new version of the scheme (indicators, composites, weights, grades, indices); old versions stay. With baseVersion, refused (SCHEME_CONFLICT) if another version was saved since */
         put: {
             parameters: {
                 query?: never;
@@ -1129,6 +2678,8 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description the version you edited; 0 for the built-in default */
+                        baseVersion?: number;
                         blackList: number;
                         composites: {
                             en: string;
@@ -1206,11 +2757,15 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            version: number;
+                        };
+                    };
                 };
             };
         };
@@ -1241,11 +2796,19 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            mime: "image/jpeg" | "image/png" | "image/webp" | "application/pdf";
+                            sha256: string;
+                            size: number;
+                        };
+                    };
                 };
             };
         };
@@ -1274,12 +2837,17 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description not JSON: see the content type */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/pdf": string;
+                        "image/jpeg": string;
+                        "image/png": string;
+                        "image/webp": string;
+                    };
                 };
             };
         };
@@ -1318,7 +2886,34 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            months: {
+                                indices: {
+                                    components: {
+                                        code: string;
+                                        en: string;
+                                        score: number | null;
+                                        /** @enum {string} */
+                                        source: "indicator" | "input";
+                                        value: number | null;
+                                        weight: number;
+                                        zh: string;
+                                    }[];
+                                    en: string;
+                                    /** @enum {string} */
+                                    id: "development" | "service" | "governance";
+                                    value: number | null;
+                                    zh: string;
+                                }[];
+                                period: string;
+                            }[];
+                            scheme: {
+                                name: string;
+                                version: number;
+                            };
+                        };
+                    };
                 };
             };
         };
@@ -1363,7 +2958,14 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            period: string;
+                            values: {
+                                [key: string]: number;
+                            };
+                        };
+                    };
                 };
             };
         };
@@ -1404,7 +3006,19 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            modelVersion: string;
+                            suggestions: {
+                                code: string;
+                                /** @enum {string} */
+                                kind: "component" | "matter";
+                                name: string | null;
+                                /** @description calibrated probability */
+                                p: number;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -1561,7 +3175,69 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            activeVersion: string;
+                            base: {
+                                active: boolean;
+                                /** Format: date-time */
+                                createdAt: string;
+                                examples: number;
+                                /** @description null for the shipped base model */
+                                id: string | null;
+                                metrics: {
+                                    confirmedCases: number;
+                                    confusion: {
+                                        actual: string;
+                                        count: number;
+                                        predicted: string;
+                                    }[];
+                                    corpusExamples: number;
+                                    features: number;
+                                    heldOut: {
+                                        ece: number;
+                                        meanConfidence: number;
+                                        n: number;
+                                        top1: number;
+                                        top3: number;
+                                    };
+                                    labels: number;
+                                    temperature: number;
+                                    trainMs: number;
+                                };
+                                version: string;
+                            };
+                            items: {
+                                active: boolean;
+                                /** Format: date-time */
+                                createdAt: string;
+                                examples: number;
+                                /** @description null for the shipped base model */
+                                id: string | null;
+                                metrics: {
+                                    confirmedCases: number;
+                                    confusion: {
+                                        actual: string;
+                                        count: number;
+                                        predicted: string;
+                                    }[];
+                                    corpusExamples: number;
+                                    features: number;
+                                    heldOut: {
+                                        ece: number;
+                                        meanConfidence: number;
+                                        n: number;
+                                        top1: number;
+                                        top3: number;
+                                    };
+                                    labels: number;
+                                    temperature: number;
+                                    trainMs: number;
+                                };
+                                version: string;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -1593,11 +3269,41 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            active: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            examples: number;
+                            /** @description null for the shipped base model */
+                            id: string | null;
+                            metrics: {
+                                confirmedCases: number;
+                                confusion: {
+                                    actual: string;
+                                    count: number;
+                                    predicted: string;
+                                }[];
+                                corpusExamples: number;
+                                features: number;
+                                heldOut: {
+                                    ece: number;
+                                    meanConfidence: number;
+                                    n: number;
+                                    top1: number;
+                                    top3: number;
+                                };
+                                labels: number;
+                                temperature: number;
+                                trainMs: number;
+                            };
+                            version: string;
+                        };
+                    };
                 };
             };
         };
@@ -1631,7 +3337,18 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                dispatched: number;
+                                returned: number;
+                                returnRate: number;
+                                rule: string;
+                                unitId: string;
+                                unitName: string | null;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -1669,7 +3386,17 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            communityId: string | null;
+                            gridId: string | null;
+                            lat: number;
+                            lng: number;
+                            outsideJurisdiction: boolean;
+                            socialGridId: string | null;
+                            streetId: string | null;
+                        };
+                    };
                 };
             };
         };
@@ -1703,7 +3430,20 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            displayName: string;
+                            districtId: string;
+                            districtWide: boolean;
+                            roles: ("intake" | "shift_leader" | "dispatcher" | "handler" | "grid_worker" | "supervisor" | "leader" | "admin" | "gateway")[];
+                            unitId: string;
+                            unitKind: string;
+                            userId: string;
+                            username: string;
+                            /** @enum {string} */
+                            via: "session" | "api_key";
+                        };
+                    };
                 };
             };
         };
@@ -1746,7 +3486,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            ok: boolean;
+                        };
+                    };
                 };
             };
         };
@@ -1782,7 +3526,23 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                body: string | null;
+                                caseId: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                id: string;
+                                kind: string;
+                                /** Format: date-time */
+                                readAt: string | null;
+                                title: string;
+                            }[];
+                            nextCursor: string | null;
+                            unread: number;
+                        };
+                    };
                 };
             };
         };
@@ -1825,7 +3585,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            updated: number;
+                        };
+                    };
                 };
             };
         };
@@ -1852,12 +3616,21 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description an OpenAPI 3 document */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            openapi: string;
+                            paths: {
+                                [key: string]: unknown;
+                            };
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
                 };
             };
         };
@@ -1895,7 +3668,45 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: date-time */
+                                acknowledgedAt: string | null;
+                                /** @description user id */
+                                acknowledgedBy: string | null;
+                                caseId: string | null;
+                                /** Format: date-time */
+                                clearedAt: string | null;
+                                /** @description measurement → value */
+                                clearedValues: {
+                                    [key: string]: number;
+                                } | null;
+                                device: {
+                                    code: string;
+                                    id: string;
+                                    lat: number;
+                                    lng: number;
+                                    name: string;
+                                    type: string;
+                                };
+                                id: string;
+                                /** Format: date-time */
+                                raisedAt: string;
+                                /** @description measurement → value */
+                                raisedValues: {
+                                    [key: string]: number;
+                                };
+                                rule: {
+                                    code: string;
+                                    id: string;
+                                    name: string;
+                                };
+                                /** @enum {string} */
+                                status: "raised" | "acknowledged" | "cleared";
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -1931,7 +3742,43 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            acknowledgedAt: string | null;
+                            /** @description user id */
+                            acknowledgedBy: string | null;
+                            caseId: string | null;
+                            /** Format: date-time */
+                            clearedAt: string | null;
+                            /** @description measurement → value */
+                            clearedValues: {
+                                [key: string]: number;
+                            } | null;
+                            device: {
+                                code: string;
+                                id: string;
+                                lat: number;
+                                lng: number;
+                                name: string;
+                                type: string;
+                            };
+                            id: string;
+                            /** Format: date-time */
+                            raisedAt: string;
+                            /** @description measurement → value */
+                            raisedValues: {
+                                [key: string]: number;
+                            };
+                            rule: {
+                                code: string;
+                                id: string;
+                                name: string;
+                            };
+                            /** @enum {string} */
+                            status: "raised" | "acknowledged" | "cleared";
+                        };
+                    };
                 };
             };
         };
@@ -1969,7 +3816,43 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            acknowledgedAt: string | null;
+                            /** @description user id */
+                            acknowledgedBy: string | null;
+                            caseId: string | null;
+                            /** Format: date-time */
+                            clearedAt: string | null;
+                            /** @description measurement → value */
+                            clearedValues: {
+                                [key: string]: number;
+                            } | null;
+                            device: {
+                                code: string;
+                                id: string;
+                                lat: number;
+                                lng: number;
+                                name: string;
+                                type: string;
+                            };
+                            id: string;
+                            /** Format: date-time */
+                            raisedAt: string;
+                            /** @description measurement → value */
+                            raisedValues: {
+                                [key: string]: number;
+                            };
+                            rule: {
+                                code: string;
+                                id: string;
+                                name: string;
+                            };
+                            /** @enum {string} */
+                            status: "raised" | "acknowledged" | "cleared";
+                        };
+                    };
                 };
             };
         };
@@ -2001,7 +3884,28 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @enum {string} */
+                                code: "manhole_cover" | "water_level" | "structure" | "gas" | "air_quality" | "noise" | "crowd" | "waste_bin" | "street_light";
+                                defaultComponent: string | null;
+                                fiware: string | null;
+                                measurements: {
+                                    [key: string]: {
+                                        aliases?: string[];
+                                        /** @enum {boolean} */
+                                        boolean?: true;
+                                        labels?: string[];
+                                        max: number;
+                                        min: number;
+                                        unit: string;
+                                    };
+                                };
+                                name: string;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -2020,10 +3924,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Devices of the district with their latest value per measurement */
+        /** Devices of the district with their latest value per measurement, when last heard and their state (online, offline: silent too long, alarm: an alarm not cleared) */
         get: {
             parameters: {
                 query?: {
+                    state?: "online" | "offline" | "alarm";
                     type?: "manhole_cover" | "water_level" | "structure" | "gas" | "air_quality" | "noise" | "crowd" | "waste_bin" | "street_light";
                 };
                 header?: never;
@@ -2037,7 +3942,35 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                code: string;
+                                componentCode: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                districtId: string;
+                                id: string;
+                                /** Format: date-time */
+                                lastSeenAt: string | null;
+                                lat: number;
+                                latest: {
+                                    [key: string]: {
+                                        /** Format: date-time */
+                                        at: string;
+                                        value: number;
+                                    };
+                                };
+                                lng: number;
+                                name: string;
+                                /** @enum {string} */
+                                state: "online" | "offline" | "alarm";
+                                /** @enum {string} */
+                                type: "manhole_cover" | "water_level" | "structure" | "gas" | "air_quality" | "noise" | "crowd" | "waste_bin" | "street_light";
+                                unitId: string | null;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -2077,7 +4010,15 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: date-time */
+                                at: string;
+                                value: number;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -2119,7 +4060,20 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                avg: number;
+                                count: number;
+                                /** Format: date-time */
+                                end: string;
+                                max: number;
+                                min: number;
+                                /** Format: date-time */
+                                start: string;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -2195,7 +4149,95 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                active: boolean;
+                                autoReport: boolean;
+                                category: {
+                                    code: string;
+                                    kind: string;
+                                } | null;
+                                clearMinutes: number;
+                                code: string;
+                                condition: ({
+                                    clear: number;
+                                    /** @enum {string} */
+                                    direction: "above" | "below";
+                                    /** @enum {string} */
+                                    kind: "threshold";
+                                    measurement: string;
+                                    raise: number;
+                                } | {
+                                    clear: number;
+                                    /** @enum {string} */
+                                    direction: "rising" | "falling";
+                                    /** @enum {string} */
+                                    kind: "rate";
+                                    measurement: string;
+                                    raise: number;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "offline";
+                                    minutes: number;
+                                }) | {
+                                    /** @enum {string} */
+                                    kind: "all";
+                                    of: [
+                                        {
+                                            clear: number;
+                                            /** @enum {string} */
+                                            direction: "above" | "below";
+                                            /** @enum {string} */
+                                            kind: "threshold";
+                                            measurement: string;
+                                            raise: number;
+                                        } | {
+                                            clear: number;
+                                            /** @enum {string} */
+                                            direction: "rising" | "falling";
+                                            /** @enum {string} */
+                                            kind: "rate";
+                                            measurement: string;
+                                            raise: number;
+                                        } | {
+                                            /** @enum {string} */
+                                            kind: "offline";
+                                            minutes: number;
+                                        },
+                                        {
+                                            clear: number;
+                                            /** @enum {string} */
+                                            direction: "above" | "below";
+                                            /** @enum {string} */
+                                            kind: "threshold";
+                                            measurement: string;
+                                            raise: number;
+                                        } | {
+                                            clear: number;
+                                            /** @enum {string} */
+                                            direction: "rising" | "falling";
+                                            /** @enum {string} */
+                                            kind: "rate";
+                                            measurement: string;
+                                            raise: number;
+                                        } | {
+                                            /** @enum {string} */
+                                            kind: "offline";
+                                            minutes: number;
+                                        }
+                                    ];
+                                };
+                                /** @enum {string} */
+                                deviceType: "manhole_cover" | "water_level" | "structure" | "gas" | "air_quality" | "noise" | "crowd" | "waste_bin" | "street_light";
+                                forMinutes: number;
+                                id: string;
+                                name: string;
+                                /** @enum {string} */
+                                urgency: "normal" | "urgent" | "emergency";
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -2311,11 +4353,97 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            active: boolean;
+                            autoReport: boolean;
+                            category: {
+                                code: string;
+                                kind: string;
+                            } | null;
+                            clearMinutes: number;
+                            code: string;
+                            condition: ({
+                                clear: number;
+                                /** @enum {string} */
+                                direction: "above" | "below";
+                                /** @enum {string} */
+                                kind: "threshold";
+                                measurement: string;
+                                raise: number;
+                            } | {
+                                clear: number;
+                                /** @enum {string} */
+                                direction: "rising" | "falling";
+                                /** @enum {string} */
+                                kind: "rate";
+                                measurement: string;
+                                raise: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "offline";
+                                minutes: number;
+                            }) | {
+                                /** @enum {string} */
+                                kind: "all";
+                                of: [
+                                    {
+                                        clear: number;
+                                        /** @enum {string} */
+                                        direction: "above" | "below";
+                                        /** @enum {string} */
+                                        kind: "threshold";
+                                        measurement: string;
+                                        raise: number;
+                                    } | {
+                                        clear: number;
+                                        /** @enum {string} */
+                                        direction: "rising" | "falling";
+                                        /** @enum {string} */
+                                        kind: "rate";
+                                        measurement: string;
+                                        raise: number;
+                                    } | {
+                                        /** @enum {string} */
+                                        kind: "offline";
+                                        minutes: number;
+                                    },
+                                    {
+                                        clear: number;
+                                        /** @enum {string} */
+                                        direction: "above" | "below";
+                                        /** @enum {string} */
+                                        kind: "threshold";
+                                        measurement: string;
+                                        raise: number;
+                                    } | {
+                                        clear: number;
+                                        /** @enum {string} */
+                                        direction: "rising" | "falling";
+                                        /** @enum {string} */
+                                        kind: "rate";
+                                        measurement: string;
+                                        raise: number;
+                                    } | {
+                                        /** @enum {string} */
+                                        kind: "offline";
+                                        minutes: number;
+                                    }
+                                ];
+                            };
+                            /** @enum {string} */
+                            deviceType: "manhole_cover" | "water_level" | "structure" | "gas" | "air_quality" | "noise" | "crowd" | "waste_bin" | "street_light";
+                            forMinutes: number;
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            urgency: "normal" | "urgent" | "emergency";
+                        };
+                    };
                 };
             };
         };
@@ -2450,7 +4578,93 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            active: boolean;
+                            autoReport: boolean;
+                            category: {
+                                code: string;
+                                kind: string;
+                            } | null;
+                            clearMinutes: number;
+                            code: string;
+                            condition: ({
+                                clear: number;
+                                /** @enum {string} */
+                                direction: "above" | "below";
+                                /** @enum {string} */
+                                kind: "threshold";
+                                measurement: string;
+                                raise: number;
+                            } | {
+                                clear: number;
+                                /** @enum {string} */
+                                direction: "rising" | "falling";
+                                /** @enum {string} */
+                                kind: "rate";
+                                measurement: string;
+                                raise: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "offline";
+                                minutes: number;
+                            }) | {
+                                /** @enum {string} */
+                                kind: "all";
+                                of: [
+                                    {
+                                        clear: number;
+                                        /** @enum {string} */
+                                        direction: "above" | "below";
+                                        /** @enum {string} */
+                                        kind: "threshold";
+                                        measurement: string;
+                                        raise: number;
+                                    } | {
+                                        clear: number;
+                                        /** @enum {string} */
+                                        direction: "rising" | "falling";
+                                        /** @enum {string} */
+                                        kind: "rate";
+                                        measurement: string;
+                                        raise: number;
+                                    } | {
+                                        /** @enum {string} */
+                                        kind: "offline";
+                                        minutes: number;
+                                    },
+                                    {
+                                        clear: number;
+                                        /** @enum {string} */
+                                        direction: "above" | "below";
+                                        /** @enum {string} */
+                                        kind: "threshold";
+                                        measurement: string;
+                                        raise: number;
+                                    } | {
+                                        clear: number;
+                                        /** @enum {string} */
+                                        direction: "rising" | "falling";
+                                        /** @enum {string} */
+                                        kind: "rate";
+                                        measurement: string;
+                                        raise: number;
+                                    } | {
+                                        /** @enum {string} */
+                                        kind: "offline";
+                                        minutes: number;
+                                    }
+                                ];
+                            };
+                            /** @enum {string} */
+                            deviceType: "manhole_cover" | "water_level" | "structure" | "gas" | "air_quality" | "noise" | "crowd" | "waste_bin" | "street_light";
+                            forMinutes: number;
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            urgency: "normal" | "urgent" | "emergency";
+                        };
+                    };
                 };
             };
         };
@@ -2483,7 +4697,21 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description null: the whole district */
+                                area_unit_id: string | null;
+                                category_code: string;
+                                /** @enum {string} */
+                                category_kind: "component" | "matter";
+                                created_at: number;
+                                district_id: string;
+                                id: string;
+                                unit_id: string;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -2512,11 +4740,25 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description null: the whole district */
+                                area_unit_id: string | null;
+                                category_code: string;
+                                /** @enum {string} */
+                                category_kind: "component" | "matter";
+                                created_at: number;
+                                district_id: string;
+                                id: string;
+                                unit_id: string;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -2553,7 +4795,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            ok: boolean;
+                        };
+                    };
                 };
             };
         };
@@ -2588,7 +4834,33 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                authorId: string;
+                                cause: string;
+                                changes: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                id: string;
+                                subject: {
+                                    id: string;
+                                    /** @enum {string} */
+                                    kind: "case" | "alarm";
+                                };
+                                timeline: {
+                                    /** Format: date-time */
+                                    at: string;
+                                    what: string;
+                                }[];
+                                title: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                                version: number;
+                                whatHappened: string;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -2629,11 +4901,35 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            authorId: string;
+                            cause: string;
+                            changes: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            id: string;
+                            subject: {
+                                id: string;
+                                /** @enum {string} */
+                                kind: "case" | "alarm";
+                            };
+                            timeline: {
+                                /** Format: date-time */
+                                at: string;
+                                what: string;
+                            }[];
+                            title: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            version: number;
+                            whatHappened: string;
+                        };
+                    };
                 };
             };
         };
@@ -2667,7 +4963,31 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            authorId: string;
+                            cause: string;
+                            changes: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            id: string;
+                            subject: {
+                                id: string;
+                                /** @enum {string} */
+                                kind: "case" | "alarm";
+                            };
+                            timeline: {
+                                /** Format: date-time */
+                                at: string;
+                                what: string;
+                            }[];
+                            title: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            version: number;
+                            whatHappened: string;
+                        };
+                    };
                 };
             };
         };
@@ -2709,7 +5029,31 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            authorId: string;
+                            cause: string;
+                            changes: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            id: string;
+                            subject: {
+                                id: string;
+                                /** @enum {string} */
+                                kind: "case" | "alarm";
+                            };
+                            timeline: {
+                                /** Format: date-time */
+                                at: string;
+                                what: string;
+                            }[];
+                            title: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            version: number;
+                            whatHappened: string;
+                        };
+                    };
                 };
             };
         };
@@ -2742,11 +5086,61 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            holidays: string[];
+                            minutesPerDay: number;
+                            settings: {
+                                defaultLimits?: {
+                                    accept: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "minute" | "hour" | "day";
+                                    };
+                                    check: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "minute" | "hour" | "day";
+                                    };
+                                    dispatch: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "minute" | "hour" | "day";
+                                    };
+                                    handle: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "minute" | "hour" | "day";
+                                    };
+                                    register: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "minute" | "hour" | "day";
+                                    };
+                                };
+                                holidays?: string[];
+                                naturalTimeUrgencies?: ("normal" | "urgent" | "emergency")[];
+                                warnRatio?: number;
+                                workdays?: string[];
+                                workingHours?: [
+                                    number,
+                                    number
+                                ][];
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            warnRatio: number;
+                            workdays: string[];
+                            workingHours: [
+                                number,
+                                number
+                            ][];
+                        };
+                    };
                 };
             };
         };
-        /** Set working hours (minutes after local midnight) and the yellow-light ratio */
+        /** Set working hours (minutes after local midnight), the yellow-light ratio and the district's own holidays and make-up working days; omitted fields keep their value */
         put: {
             parameters: {
                 query?: never;
@@ -2757,8 +5151,10 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        holidays?: string[];
                         warnRatio?: number;
-                        workingHours: [
+                        workdays?: string[];
+                        workingHours?: [
                             number,
                             number
                         ][];
@@ -2771,7 +5167,49 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            settings: {
+                                defaultLimits?: {
+                                    accept: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "minute" | "hour" | "day";
+                                    };
+                                    check: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "minute" | "hour" | "day";
+                                    };
+                                    dispatch: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "minute" | "hour" | "day";
+                                    };
+                                    handle: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "minute" | "hour" | "day";
+                                    };
+                                    register: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "minute" | "hour" | "day";
+                                    };
+                                };
+                                holidays?: string[];
+                                naturalTimeUrgencies?: ("normal" | "urgent" | "emergency")[];
+                                warnRatio?: number;
+                                workdays?: string[];
+                                workingHours?: [
+                                    number,
+                                    number
+                                ][];
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
                 };
             };
         };
@@ -2804,7 +5242,29 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            autoDispatchThreshold: number;
+                            automation: boolean;
+                            classifyThreshold: number;
+                            dedup: {
+                                autoThreshold: number;
+                                /** @description keyed by "kind:code" */
+                                byCategory: {
+                                    [key: string]: {
+                                        autoThreshold?: number;
+                                        radiusM?: number;
+                                        reviewThreshold?: number;
+                                        windowMs?: number;
+                                    };
+                                };
+                                reviewThreshold: number;
+                                windowMs: number;
+                            };
+                            geocodeThreshold: number;
+                            repeatDays: number;
+                        };
+                    };
                 };
             };
         };
@@ -2846,7 +5306,29 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            autoDispatchThreshold: number;
+                            automation: boolean;
+                            classifyThreshold: number;
+                            dedup: {
+                                autoThreshold: number;
+                                /** @description keyed by "kind:code" */
+                                byCategory: {
+                                    [key: string]: {
+                                        autoThreshold?: number;
+                                        radiusM?: number;
+                                        reviewThreshold?: number;
+                                        windowMs?: number;
+                                    };
+                                };
+                                reviewThreshold: number;
+                                windowMs: number;
+                            };
+                            geocodeThreshold: number;
+                            repeatDays: number;
+                        };
+                    };
                 };
             };
         };
@@ -2879,7 +5361,20 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            cards: ({
+                                indicator: string;
+                                redBelow: number;
+                                yellowBelow: number;
+                            } | {
+                                indicator: string;
+                                redAbove: number;
+                                yellowAbove: number;
+                            })[];
+                            responseWorkingHours: number;
+                        };
+                    };
                 };
             };
         };
@@ -2913,7 +5408,20 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            cards: ({
+                                indicator: string;
+                                redBelow: number;
+                                yellowBelow: number;
+                            } | {
+                                indicator: string;
+                                redAbove: number;
+                                yellowAbove: number;
+                            })[];
+                            responseWorkingHours: number;
+                        };
+                    };
                 };
             };
         };
@@ -2941,12 +5449,14 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description not JSON: see the content type */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "text/event-stream": string;
+                    };
                 };
             };
         };
@@ -2982,7 +5492,30 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @enum {string} */
+                                colour: "yellow" | "red";
+                                id: string;
+                                indicator: string;
+                                /** Format: date-time */
+                                issuedAt: string;
+                                /** @description the supervision order a red card raised */
+                                orderId: string | null;
+                                period: string;
+                                threshold: number;
+                                unit: {
+                                    code: string | null;
+                                    id: string;
+                                    name: string | null;
+                                };
+                                /** Format: date-time */
+                                updatedAt: string;
+                                value: number;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -3026,7 +5559,75 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: date-time */
+                                closedAt: string | null;
+                                closedBy: {
+                                    id: string;
+                                    name: string | null;
+                                } | null;
+                                closeNote: string | null;
+                                /** Format: date-time */
+                                deadlineAt: string;
+                                /** Format: date-time */
+                                escalatedAt: string | null;
+                                escalatedTo: {
+                                    code: string | null;
+                                    id: string;
+                                    name: string | null;
+                                } | null;
+                                id: string;
+                                /** Format: date-time */
+                                issuedAt: string;
+                                /** @description null when the system issued it */
+                                issuedBy: {
+                                    id: string;
+                                    name: string | null;
+                                } | null;
+                                number: string;
+                                overdue: boolean;
+                                reason: string;
+                                response: {
+                                    /** Format: date-time */
+                                    at: string;
+                                    by: {
+                                        id: string;
+                                        name: string | null;
+                                    } | null;
+                                    fileIds: string[];
+                                    text: string;
+                                } | null;
+                                /** @enum {string} */
+                                source: "manual" | "overdue" | "target_report_overdue" | "card";
+                                /** @enum {string} */
+                                status: "open" | "escalated" | "responded" | "closed";
+                                subject: {
+                                    caseId: string;
+                                    caseNumber: string | null;
+                                    /** @enum {string} */
+                                    kind: "case";
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "unit";
+                                    unitId: string;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "target";
+                                    targetId: string;
+                                    unitId: string;
+                                };
+                                unit: {
+                                    code: string | null;
+                                    id: string;
+                                    name: string | null;
+                                };
+                                version: number;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
                 };
             };
         };
@@ -3062,11 +5663,76 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            closedAt: string | null;
+                            closedBy: {
+                                id: string;
+                                name: string | null;
+                            } | null;
+                            closeNote: string | null;
+                            /** Format: date-time */
+                            deadlineAt: string;
+                            /** Format: date-time */
+                            escalatedAt: string | null;
+                            escalatedTo: {
+                                code: string | null;
+                                id: string;
+                                name: string | null;
+                            } | null;
+                            id: string;
+                            /** Format: date-time */
+                            issuedAt: string;
+                            /** @description null when the system issued it */
+                            issuedBy: {
+                                id: string;
+                                name: string | null;
+                            } | null;
+                            number: string;
+                            overdue: boolean;
+                            reason: string;
+                            response: {
+                                /** Format: date-time */
+                                at: string;
+                                by: {
+                                    id: string;
+                                    name: string | null;
+                                } | null;
+                                fileIds: string[];
+                                text: string;
+                            } | null;
+                            /** @enum {string} */
+                            source: "manual" | "overdue" | "target_report_overdue" | "card";
+                            /** @enum {string} */
+                            status: "open" | "escalated" | "responded" | "closed";
+                            subject: {
+                                caseId: string;
+                                caseNumber: string | null;
+                                /** @enum {string} */
+                                kind: "case";
+                            } | {
+                                /** @enum {string} */
+                                kind: "unit";
+                                unitId: string;
+                            } | {
+                                /** @enum {string} */
+                                kind: "target";
+                                targetId: string;
+                                unitId: string;
+                            };
+                            unit: {
+                                code: string | null;
+                                id: string;
+                                name: string | null;
+                            };
+                            version: number;
+                        };
+                    };
                 };
             };
         };
@@ -3100,7 +5766,86 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            closedAt: string | null;
+                            closedBy: {
+                                id: string;
+                                name: string | null;
+                            } | null;
+                            closeNote: string | null;
+                            /** Format: date-time */
+                            deadlineAt: string;
+                            /** Format: date-time */
+                            escalatedAt: string | null;
+                            escalatedTo: {
+                                code: string | null;
+                                id: string;
+                                name: string | null;
+                            } | null;
+                            history: {
+                                /** @enum {string} */
+                                action: "issued" | "escalated" | "responded" | "closed";
+                                actor: {
+                                    id: string;
+                                    name: string | null;
+                                } | null;
+                                /** Format: date-time */
+                                at: string;
+                                note: string | null;
+                                payload: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                            id: string;
+                            /** Format: date-time */
+                            issuedAt: string;
+                            /** @description null when the system issued it */
+                            issuedBy: {
+                                id: string;
+                                name: string | null;
+                            } | null;
+                            number: string;
+                            overdue: boolean;
+                            reason: string;
+                            response: {
+                                /** Format: date-time */
+                                at: string;
+                                by: {
+                                    id: string;
+                                    name: string | null;
+                                } | null;
+                                fileIds: string[];
+                                text: string;
+                            } | null;
+                            /** @enum {string} */
+                            source: "manual" | "overdue" | "target_report_overdue" | "card";
+                            /** @enum {string} */
+                            status: "open" | "escalated" | "responded" | "closed";
+                            subject: {
+                                caseId: string;
+                                caseNumber: string | null;
+                                /** @enum {string} */
+                                kind: "case";
+                            } | {
+                                /** @enum {string} */
+                                kind: "unit";
+                                unitId: string;
+                            } | {
+                                /** @enum {string} */
+                                kind: "target";
+                                targetId: string;
+                                unitId: string;
+                            };
+                            unit: {
+                                code: string | null;
+                                id: string;
+                                name: string | null;
+                            };
+                            version: number;
+                        };
+                    };
                 };
             };
         };
@@ -3145,7 +5890,72 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            closedAt: string | null;
+                            closedBy: {
+                                id: string;
+                                name: string | null;
+                            } | null;
+                            closeNote: string | null;
+                            /** Format: date-time */
+                            deadlineAt: string;
+                            /** Format: date-time */
+                            escalatedAt: string | null;
+                            escalatedTo: {
+                                code: string | null;
+                                id: string;
+                                name: string | null;
+                            } | null;
+                            id: string;
+                            /** Format: date-time */
+                            issuedAt: string;
+                            /** @description null when the system issued it */
+                            issuedBy: {
+                                id: string;
+                                name: string | null;
+                            } | null;
+                            number: string;
+                            overdue: boolean;
+                            reason: string;
+                            response: {
+                                /** Format: date-time */
+                                at: string;
+                                by: {
+                                    id: string;
+                                    name: string | null;
+                                } | null;
+                                fileIds: string[];
+                                text: string;
+                            } | null;
+                            /** @enum {string} */
+                            source: "manual" | "overdue" | "target_report_overdue" | "card";
+                            /** @enum {string} */
+                            status: "open" | "escalated" | "responded" | "closed";
+                            subject: {
+                                caseId: string;
+                                caseNumber: string | null;
+                                /** @enum {string} */
+                                kind: "case";
+                            } | {
+                                /** @enum {string} */
+                                kind: "unit";
+                                unitId: string;
+                            } | {
+                                /** @enum {string} */
+                                kind: "target";
+                                targetId: string;
+                                unitId: string;
+                            };
+                            unit: {
+                                code: string | null;
+                                id: string;
+                                name: string | null;
+                            };
+                            version: number;
+                        };
+                    };
                 };
             };
         };
@@ -3189,7 +5999,72 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            closedAt: string | null;
+                            closedBy: {
+                                id: string;
+                                name: string | null;
+                            } | null;
+                            closeNote: string | null;
+                            /** Format: date-time */
+                            deadlineAt: string;
+                            /** Format: date-time */
+                            escalatedAt: string | null;
+                            escalatedTo: {
+                                code: string | null;
+                                id: string;
+                                name: string | null;
+                            } | null;
+                            id: string;
+                            /** Format: date-time */
+                            issuedAt: string;
+                            /** @description null when the system issued it */
+                            issuedBy: {
+                                id: string;
+                                name: string | null;
+                            } | null;
+                            number: string;
+                            overdue: boolean;
+                            reason: string;
+                            response: {
+                                /** Format: date-time */
+                                at: string;
+                                by: {
+                                    id: string;
+                                    name: string | null;
+                                } | null;
+                                fileIds: string[];
+                                text: string;
+                            } | null;
+                            /** @enum {string} */
+                            source: "manual" | "overdue" | "target_report_overdue" | "card";
+                            /** @enum {string} */
+                            status: "open" | "escalated" | "responded" | "closed";
+                            subject: {
+                                caseId: string;
+                                caseNumber: string | null;
+                                /** @enum {string} */
+                                kind: "case";
+                            } | {
+                                /** @enum {string} */
+                                kind: "unit";
+                                unitId: string;
+                            } | {
+                                /** @enum {string} */
+                                kind: "target";
+                                targetId: string;
+                                unitId: string;
+                            };
+                            unit: {
+                                code: string | null;
+                                id: string;
+                                name: string | null;
+                            };
+                            version: number;
+                        };
+                    };
                 };
             };
         };
@@ -3227,7 +6102,79 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @enum {string|null} */
+                                accrual: "cumulative" | "level" | null;
+                                baseline: {
+                                    value: number;
+                                    year: number | null;
+                                } | null;
+                                /** @enum {string} */
+                                cadence: "monthly" | "quarterly";
+                                category: string;
+                                code: string;
+                                coUnits: {
+                                    code: string;
+                                    id: string;
+                                    name: string;
+                                }[];
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** @description a date, YYYY-MM-DD */
+                                deadline: string;
+                                /** @enum {string|null} */
+                                direction: "at_least" | "at_most" | "growth_pct" | null;
+                                graceDays: number;
+                                id: string;
+                                /** @enum {string} */
+                                kind: "indicator" | "task";
+                                leadUnit: {
+                                    code: string;
+                                    id: string;
+                                    name: string;
+                                };
+                                metric: string | null;
+                                milestones: {
+                                    code: string;
+                                    /** @description a date, YYYY-MM-DD */
+                                    due: string;
+                                    name: string;
+                                }[];
+                                name: string;
+                                nameEn: string | null;
+                                note: string | null;
+                                sourceQuote: string | null;
+                                status: {
+                                    actual: number | null;
+                                    /** Format: date-time */
+                                    asOf: string;
+                                    /** @description fraction of the target's time elapsed, 0..1 */
+                                    elapsed: number;
+                                    expected: number | null;
+                                    latestPeriod: string | null;
+                                    /** @description lead-unit reports due and missing */
+                                    overdue: {
+                                        /** Format: date-time */
+                                        dueAt: string;
+                                        period: string;
+                                    }[];
+                                    /** @enum {string} */
+                                    status: "on_track" | "at_risk" | "behind" | "achieved";
+                                };
+                                /** @description growth targets with a baseline: the level the growth leads to */
+                                targetLevel: number | null;
+                                targetValue: number | null;
+                                tolerance: number;
+                                unitOfMeasure: string | null;
+                                /** Format: date-time */
+                                updatedAt: string;
+                                version: number;
+                                year: number;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -3293,11 +6240,81 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** @enum {string|null} */
+                            accrual: "cumulative" | "level" | null;
+                            baseline: {
+                                value: number;
+                                year: number | null;
+                            } | null;
+                            /** @enum {string} */
+                            cadence: "monthly" | "quarterly";
+                            category: string;
+                            code: string;
+                            coUnits: {
+                                code: string;
+                                id: string;
+                                name: string;
+                            }[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description a date, YYYY-MM-DD */
+                            deadline: string;
+                            /** @enum {string|null} */
+                            direction: "at_least" | "at_most" | "growth_pct" | null;
+                            graceDays: number;
+                            id: string;
+                            /** @enum {string} */
+                            kind: "indicator" | "task";
+                            leadUnit: {
+                                code: string;
+                                id: string;
+                                name: string;
+                            };
+                            metric: string | null;
+                            milestones: {
+                                code: string;
+                                /** @description a date, YYYY-MM-DD */
+                                due: string;
+                                name: string;
+                            }[];
+                            name: string;
+                            nameEn: string | null;
+                            note: string | null;
+                            sourceQuote: string | null;
+                            status: {
+                                actual: number | null;
+                                /** Format: date-time */
+                                asOf: string;
+                                /** @description fraction of the target's time elapsed, 0..1 */
+                                elapsed: number;
+                                expected: number | null;
+                                latestPeriod: string | null;
+                                /** @description lead-unit reports due and missing */
+                                overdue: {
+                                    /** Format: date-time */
+                                    dueAt: string;
+                                    period: string;
+                                }[];
+                                /** @enum {string} */
+                                status: "on_track" | "at_risk" | "behind" | "achieved";
+                            };
+                            /** @description growth targets with a baseline: the level the growth leads to */
+                            targetLevel: number | null;
+                            targetValue: number | null;
+                            tolerance: number;
+                            unitOfMeasure: string | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            version: number;
+                            year: number;
+                        };
+                    };
                 };
             };
         };
@@ -3334,7 +6351,99 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** @enum {string|null} */
+                            accrual: "cumulative" | "level" | null;
+                            baseline: {
+                                value: number;
+                                year: number | null;
+                            } | null;
+                            /** @enum {string} */
+                            cadence: "monthly" | "quarterly";
+                            category: string;
+                            code: string;
+                            coUnits: {
+                                code: string;
+                                id: string;
+                                name: string;
+                            }[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description a date, YYYY-MM-DD */
+                            deadline: string;
+                            /** @enum {string|null} */
+                            direction: "at_least" | "at_most" | "growth_pct" | null;
+                            graceDays: number;
+                            id: string;
+                            /** @enum {string} */
+                            kind: "indicator" | "task";
+                            leadUnit: {
+                                code: string;
+                                id: string;
+                                name: string;
+                            };
+                            metric: string | null;
+                            milestones: {
+                                code: string;
+                                /** @description a date, YYYY-MM-DD */
+                                due: string;
+                                name: string;
+                            }[];
+                            name: string;
+                            nameEn: string | null;
+                            note: string | null;
+                            progress: {
+                                /** @description file ids */
+                                attachments: string[];
+                                /** @description false once a later report of the same unit and period replaced it */
+                                current: boolean;
+                                id: string;
+                                milestonesDone: string[];
+                                narrative: string;
+                                period: string;
+                                /** Format: date-time */
+                                reportedAt: string;
+                                /** @description user id */
+                                reportedBy: string | null;
+                                /** Format: date-time */
+                                supersededAt: string | null;
+                                unit: {
+                                    code: string;
+                                    id: string;
+                                    name: string;
+                                };
+                                value: number | null;
+                            }[];
+                            sourceQuote: string | null;
+                            status: {
+                                actual: number | null;
+                                /** Format: date-time */
+                                asOf: string;
+                                /** @description fraction of the target's time elapsed, 0..1 */
+                                elapsed: number;
+                                expected: number | null;
+                                latestPeriod: string | null;
+                                /** @description lead-unit reports due and missing */
+                                overdue: {
+                                    /** Format: date-time */
+                                    dueAt: string;
+                                    period: string;
+                                }[];
+                                /** @enum {string} */
+                                status: "on_track" | "at_risk" | "behind" | "achieved";
+                            };
+                            /** @description growth targets with a baseline: the level the growth leads to */
+                            targetLevel: number | null;
+                            targetValue: number | null;
+                            tolerance: number;
+                            unitOfMeasure: string | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            version: number;
+                            year: number;
+                        };
+                    };
                 };
             };
         };
@@ -3406,7 +6515,77 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** @enum {string|null} */
+                            accrual: "cumulative" | "level" | null;
+                            baseline: {
+                                value: number;
+                                year: number | null;
+                            } | null;
+                            /** @enum {string} */
+                            cadence: "monthly" | "quarterly";
+                            category: string;
+                            code: string;
+                            coUnits: {
+                                code: string;
+                                id: string;
+                                name: string;
+                            }[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description a date, YYYY-MM-DD */
+                            deadline: string;
+                            /** @enum {string|null} */
+                            direction: "at_least" | "at_most" | "growth_pct" | null;
+                            graceDays: number;
+                            id: string;
+                            /** @enum {string} */
+                            kind: "indicator" | "task";
+                            leadUnit: {
+                                code: string;
+                                id: string;
+                                name: string;
+                            };
+                            metric: string | null;
+                            milestones: {
+                                code: string;
+                                /** @description a date, YYYY-MM-DD */
+                                due: string;
+                                name: string;
+                            }[];
+                            name: string;
+                            nameEn: string | null;
+                            note: string | null;
+                            sourceQuote: string | null;
+                            status: {
+                                actual: number | null;
+                                /** Format: date-time */
+                                asOf: string;
+                                /** @description fraction of the target's time elapsed, 0..1 */
+                                elapsed: number;
+                                expected: number | null;
+                                latestPeriod: string | null;
+                                /** @description lead-unit reports due and missing */
+                                overdue: {
+                                    /** Format: date-time */
+                                    dueAt: string;
+                                    period: string;
+                                }[];
+                                /** @enum {string} */
+                                status: "on_track" | "at_risk" | "behind" | "achieved";
+                            };
+                            /** @description growth targets with a baseline: the level the growth leads to */
+                            targetLevel: number | null;
+                            targetValue: number | null;
+                            tolerance: number;
+                            unitOfMeasure: string | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            version: number;
+                            year: number;
+                        };
+                    };
                 };
             };
         };
@@ -3455,11 +6634,53 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            report: {
+                                /** @description file ids */
+                                attachments: string[];
+                                /** @description false once a later report of the same unit and period replaced it */
+                                current: boolean;
+                                id: string;
+                                milestonesDone: string[];
+                                narrative: string;
+                                period: string;
+                                /** Format: date-time */
+                                reportedAt: string;
+                                /** @description user id */
+                                reportedBy: string | null;
+                                /** Format: date-time */
+                                supersededAt: string | null;
+                                unit: {
+                                    code: string;
+                                    id: string;
+                                    name: string;
+                                };
+                                value: number | null;
+                            };
+                            status: {
+                                actual: number | null;
+                                /** Format: date-time */
+                                asOf: string;
+                                /** @description fraction of the target's time elapsed, 0..1 */
+                                elapsed: number;
+                                expected: number | null;
+                                latestPeriod: string | null;
+                                /** @description lead-unit reports due and missing */
+                                overdue: {
+                                    /** Format: date-time */
+                                    dueAt: string;
+                                    period: string;
+                                }[];
+                                /** @enum {string} */
+                                status: "on_track" | "at_risk" | "behind" | "achieved";
+                            };
+                        };
+                    };
                 };
             };
         };
@@ -3495,7 +6716,59 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            asOf: string;
+                            attention: {
+                                actual: number | null;
+                                category: string;
+                                code: string;
+                                expected: number | null;
+                                id: string;
+                                leadUnit: {
+                                    code: string;
+                                    id: string;
+                                    name: string;
+                                };
+                                name: string;
+                                /** @enum {string} */
+                                status: "on_track" | "at_risk" | "behind" | "achieved";
+                                unitOfMeasure: string | null;
+                            }[];
+                            byCategory: {
+                                achieved: number;
+                                at_risk: number;
+                                behind: number;
+                                category: string;
+                                on_track: number;
+                                total: number;
+                            }[];
+                            byStatus: {
+                                achieved: number;
+                                at_risk: number;
+                                behind: number;
+                                on_track: number;
+                            };
+                            overdueByUnit: {
+                                count: number;
+                                items: {
+                                    code: string;
+                                    /** Format: date-time */
+                                    dueAt: string;
+                                    name: string;
+                                    period: string;
+                                    targetId: string;
+                                }[];
+                                unit: {
+                                    code: string;
+                                    id: string;
+                                    name: string;
+                                };
+                            }[];
+                            total: number;
+                        };
+                    };
                 };
             };
         };
@@ -3578,7 +6851,19 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            accepted: number;
+                            errors: {
+                                detail: string;
+                                index: number;
+                                /** @enum {string} */
+                                reason: "malformed" | "unknown_device" | "unknown_measurement" | "wrong_unit" | "out_of_range" | "future_time" | "too_old";
+                            }[];
+                            late: number;
+                            rejected: number;
+                        };
+                    };
                 };
             };
         };
@@ -3610,7 +6895,33 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            accepted: number;
+                            mqtt: {
+                                enabled: boolean;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            rejected: number;
+                            rejectedByReason: {
+                                [key: string]: number;
+                            };
+                            retentionDays: number;
+                            ruleStates: {
+                                [key: string]: number;
+                            };
+                            sources: {
+                                [key: string]: {
+                                    accepted: number;
+                                    rejected: number;
+                                    rejectedByReason: {
+                                        [key: string]: number;
+                                    };
+                                };
+                            };
+                        };
+                    };
                 };
             };
         };
@@ -3650,7 +6961,21 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                code: string;
+                                /** @description the geometry is a generated stand-in, not surveyed */
+                                demoGeometry: boolean;
+                                id: string;
+                                /** @enum {string} */
+                                kind: "centre" | "department" | "street" | "town" | "community" | "village" | "grid" | "social_grid";
+                                name: string;
+                                nameEn: string | null;
+                                parentId: string | null;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -3686,7 +7011,25 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            code: string;
+                            /** @description the geometry is a generated stand-in, not surveyed */
+                            demoGeometry: boolean;
+                            geometry: ({
+                                coordinates: unknown[];
+                                type: string;
+                            } & {
+                                [key: string]: unknown;
+                            }) | null;
+                            id: string;
+                            /** @enum {string} */
+                            kind: "centre" | "department" | "street" | "town" | "community" | "village" | "grid" | "social_grid";
+                            name: string;
+                            nameEn: string | null;
+                            parentId: string | null;
+                        };
+                    };
                 };
             };
         };
@@ -3695,7 +7038,46 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** Rename a unit (Chinese and English name); code, kind and parent stay as imported */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        nameEn?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            /** @description the geometry is a generated stand-in, not surveyed */
+                            demoGeometry: boolean;
+                            id: string;
+                            /** @enum {string} */
+                            kind: "centre" | "department" | "street" | "town" | "community" | "village" | "grid" | "social_grid";
+                            name: string;
+                            nameEn: string | null;
+                            parentId: string | null;
+                        };
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/api/v1/units/import": {
@@ -3726,7 +7108,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            imported: number;
+                        };
+                    };
                 };
             };
         };
@@ -3761,7 +7147,19 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                disabled: boolean;
+                                displayName: string;
+                                id: string;
+                                roles: ("intake" | "shift_leader" | "dispatcher" | "handler" | "grid_worker" | "supervisor" | "leader" | "admin" | "gateway")[];
+                                unitId: string;
+                                unitName: string | null;
+                                username: string;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -3788,11 +7186,21 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            disabled: boolean;
+                            displayName: string;
+                            id: string;
+                            roles: ("intake" | "shift_leader" | "dispatcher" | "handler" | "grid_worker" | "supervisor" | "leader" | "admin" | "gateway")[];
+                            unitId: string;
+                            unitName: string | null;
+                            username: string;
+                        };
+                    };
                 };
             };
         };
@@ -3800,6 +7208,61 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a user's display name, roles, unit or phone; omitted fields keep their value */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        displayName?: string;
+                        phone?: string | null;
+                        roles?: ("intake" | "shift_leader" | "dispatcher" | "handler" | "grid_worker" | "supervisor" | "leader" | "admin" | "gateway")[];
+                        unitId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            disabled: boolean;
+                            displayName: string;
+                            id: string;
+                            roles: ("intake" | "shift_leader" | "dispatcher" | "handler" | "grid_worker" | "supervisor" | "leader" | "admin" | "gateway")[];
+                            unitId: string;
+                            unitName: string | null;
+                            username: string;
+                        };
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/api/v1/users/{id}/disable": {
@@ -3828,7 +7291,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            ok: boolean;
+                        };
+                    };
                 };
             };
         };
@@ -3864,7 +7331,57 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            ok: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{id}/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set a user's password (admin reset); the user is signed out everywhere */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        password: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ok: boolean;
+                        };
+                    };
                 };
             };
         };
@@ -3896,7 +7413,18 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                active: boolean;
+                                /** Format: date-time */
+                                createdAt: string;
+                                id: string;
+                                topics: string[];
+                                url: string;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -3925,15 +7453,66 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            active: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            id: string;
+                            /** @description the signing secret, shown once */
+                            secret: string;
+                            topics: string[];
+                            url: string;
+                        };
+                    };
                 };
             };
         };
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a webhook and its delivery log */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ok: boolean;
+                        };
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -3966,7 +7545,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            ok: boolean;
+                        };
+                    };
                 };
             };
         };
@@ -4002,7 +7585,23 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                attempts: number;
+                                /** Format: date-time */
+                                deliveredAt: string | null;
+                                /** Format: date-time */
+                                failedAt: string | null;
+                                id: string;
+                                lastError: string | null;
+                                lastStatus: number | null;
+                                /** Format: date-time */
+                                nextAttemptAt: string | null;
+                                topic: string;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -4036,7 +7635,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            ok: boolean;
+                        };
+                    };
                 };
             };
         };
@@ -4065,12 +7668,14 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description not JSON: see the content type */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "text/plain": string;
+                    };
                 };
             };
         };
@@ -4104,7 +7709,13 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            ok: boolean;
+                            /** @enum {string} */
+                            store: "sqlite" | "postgres";
+                        };
+                    };
                 };
             };
         };

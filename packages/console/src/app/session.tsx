@@ -1,17 +1,9 @@
 /** Who is signed in: the token, the user from /api/v1/me, sign-in and sign-out. */
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from 'react';
 import { api, getToken, ok, setToken } from '../api/client.ts';
+import type { Me } from '../api/types.ts';
 
-export interface Me {
-  userId: string;
-  username: string;
-  displayName: string;
-  districtId: string;
-  roles: string[];
-  unitId: string;
-  unitKind: string;
-  districtWide: boolean;
-}
+export type { Me };
 
 interface Session {
   me: Me | null;
@@ -28,7 +20,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [loading, setLoading] = useState(!!getToken());
   const load = useCallback(async () => {
     try {
-      setMe((await ok(api.GET('/api/v1/me'))) as unknown as Me);
+      setMe(await ok(api.GET('/api/v1/me')));
     } catch {
       setToken(null);
       setMe(null);
@@ -49,7 +41,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     me,
     loading,
     async signIn(username, password) {
-      const r = (await ok(api.POST('/api/v1/auth/login', { body: { username, password } }))) as { token: string };
+      const r = await ok(api.POST('/api/v1/auth/login', { body: { username, password } }));
       setToken(r.token);
       await load();
     },
@@ -58,7 +50,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       setToken(null);
       setMe(null);
     },
-    has: (...roles) => !!me && roles.some((r) => me.roles.includes(r)),
+    has: (...roles) => !!me && me.roles.some((r) => roles.includes(r)),
   };
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
 }

@@ -1,5 +1,5 @@
 /** The language switch: zh-CN by default, en-US on request, remembered in the browser. */
-import { createContext, type ReactNode, useContext, useMemo, useState } from 'react';
+import { createContext, type ReactNode, useContext, useEffect, useMemo, useState } from 'react';
 import { type Lang, MESSAGES, type MessageKey } from './messages.ts';
 
 interface I18n {
@@ -12,14 +12,22 @@ interface I18n {
 
 const Ctx = createContext<I18n | null>(null);
 
+/** The console's language as last chosen (zh-CN unless switched); the API client sends it as Accept-Language. */
+export function storedLang(): Lang {
+  return localStorage.getItem('onegrid.lang') === 'en-US' ? 'en-US' : 'zh-CN';
+}
+
 export function I18nProvider({ children }: { children: ReactNode }) {
-  const [lang, setLangState] = useState<Lang>(() => (localStorage.getItem('onegrid.lang') === 'en-US' ? 'en-US' : 'zh-CN'));
+  const [lang, setLangState] = useState<Lang>(storedLang);
+  // Screen readers and fonts follow the page's language, also after a reload in English.
+  useEffect(() => {
+    document.documentElement.lang = lang;
+  }, [lang]);
   const value = useMemo<I18n>(
     () => ({
       lang,
       setLang(l) {
         localStorage.setItem('onegrid.lang', l);
-        document.documentElement.lang = l;
         setLangState(l);
       },
       t: (key) => MESSAGES[key][lang],

@@ -1,13 +1,13 @@
 /** An uploaded photo: files need the bearer token, so it is fetched and shown from a blob URL. */
 import { Image } from 'antd';
 import { useEffect, useState } from 'react';
-import { getToken } from '../api/client.ts';
+import { apiHeaders } from '../api/client.ts';
 
 export function AuthImage({ id, alt }: { id: string; alt: string }) {
   const [src, setSrc] = useState<string | null>(null);
   useEffect(() => {
     let url: string | null = null;
-    void fetch(`/api/v1/files/${id}`, { headers: { authorization: `Bearer ${getToken() ?? ''}` } })
+    void fetch(`/api/v1/files/${id}`, { headers: apiHeaders() })
       .then((r) => (r.ok ? r.blob() : null))
       .then((b) => {
         if (b) {

@@ -9,6 +9,8 @@ import { type GeoJSONSource, Map as MlMap, type MapMouseEvent, NavigationControl
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { useEffect, useRef } from 'react';
 import { api, ok } from '../api/client.ts';
+import type { Of } from '../api/types.ts';
+import { type HexCell, hexFeatures } from './hex-layer.ts';
 
 export interface MapPoint {
   id: string;
@@ -21,12 +23,19 @@ export interface MapPoint {
 export interface MapViewProps {
   height: number | string;
   points?: MapPoint[];
-  /** A heat layer of weighted points (e.g. cases per H3 cell centre). */
-  heat?: Array<{ lng: number; lat: number; weight: number }>;
+  /** The heat layer: H3 hexagons filled by how many cases each holds. */
+  hexes?: readonly HexCell[];
   onPick?: (p: { lng: number; lat: number }) => void;
   picked?: { lng: number; lat: number } | null;
   onPointClick?: (id: string) => void;
   communities?: boolean;
+  /** Areas to outline and zoom to (e.g. a unit and its children); a new object refits the view. */
+  focus?: AreaCollection | null;
+}
+
+export interface AreaCollection {
+  type: 'FeatureCollection';
+  features: Array<{ type: 'Feature'; properties: Record<string, unknown> | null; geometry: { type: string; coordinates: unknown } | null }>;
 }
 
 setWorkerUrl(workerUrl);
@@ -37,7 +46,8 @@ const STYLE: StyleSpecification = {
   layers: [{ id: 'bg', type: 'background', paint: { 'background-color': '#eef2f6' } }],
 };
 
-let areaCache: Promise<{ streets: unknown; communities: unknown }> | null = null;
+type Areas = Of<'/api/v1/areas', 'get'>;
+let areaCache: Promise<{ streets: Areas; communities: Areas }> | null = null;
 function areas() {
   areaCache ??= Promise.all([ok(api.GET('/api/v1/areas', { params: { query: { level: 'street' } } })), ok(api.GET('/api/v1/areas', { params: { query: { level: 'community' } } }))]).then(
     ([streets, communities]) => ({ streets, communities }),
@@ -45,7 +55,7 @@ function areas() {
   return areaCache;
 }
 
-function bounds(fc: { features: Array<{ geometry: { coordinates: unknown } }> }): [number, number, number, number] | null {
+function bounds(fc: { features: ReadonlyArray<{ geometry: { coordinates?: unknown } | null }> }): [number, number, number, number] | null {
   let b: [number, number, number, number] | null = null;
   const walk = (c: unknown) => {
     if (Array.isArray(c) && typeof c[0] === 'number') {
@@ -67,6 +77,7 @@ export default function MapView(props: MapViewProps) {
   const map = useRef<MlMap | null>(null);
   const ready = useRef(false);
   const syncRef = useRef<() => void>(() => undefined);
+  const fitted = useRef<AreaCollection | null | undefined>(undefined);
   const latest = useRef(props);
   latest.current = props;
 
@@ -83,15 +94,18 @@ export default function MapView(props: MapViewProps) {
       m.addLayer({ id: 'street-fill', type: 'fill', source: 'streets', paint: { 'fill-color': '#dbe7f5', 'fill-opacity': 0.6 } });
       if (latest.current.communities !== false) m.addLayer({ id: 'community-line', type: 'line', source: 'communities', paint: { 'line-color': '#9fb6cf', 'line-width': 0.5 } });
       m.addLayer({ id: 'street-line', type: 'line', source: 'streets', paint: { 'line-color': '#4a6f9a', 'line-width': 1.2 } });
-      m.addSource('heat', { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
-      m.addLayer({ id: 'heat', type: 'heatmap', source: 'heat', paint: { 'heatmap-weight': ['get', 'weight'], 'heatmap-radius': 18, 'heatmap-opacity': 0.6 } });
+      m.addSource('focus', { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
+      m.addLayer({ id: 'focus-fill', type: 'fill', source: 'focus', paint: { 'fill-color': ['case', ['get', 'selected'], '#1464c8', '#faad14'], 'fill-opacity': ['case', ['get', 'selected'], 0.12, 0.25] } });
+      m.addLayer({ id: 'focus-line', type: 'line', source: 'focus', paint: { 'line-color': ['case', ['get', 'selected'], '#1464c8', '#d48806'], 'line-width': ['case', ['get', 'selected'], 2.5, 1] } });
+      m.addSource('heat', { type: 'geojson', data: hexFeatures([]) });
+      m.addLayer({ id: 'heat', type: 'fill', source: 'heat', paint: { 'fill-color': ['get', 'color'], 'fill-opacity': 0.55, 'fill-outline-color': '#ffffff' } });
       m.addSource('points', { type: 'geojson', data: pointsFc([]), cluster: true, clusterRadius: 30, clusterMaxZoom: 14 });
       m.addLayer({ id: 'clusters', type: 'circle', source: 'points', filter: ['has', 'point_count'], paint: { 'circle-color': '#1464c8', 'circle-opacity': 0.75, 'circle-radius': ['step', ['get', 'point_count'], 10, 50, 15, 500, 22] } });
       m.addLayer({ id: 'cluster-count', type: 'symbol', source: 'points', filter: ['has', 'point_count'], layout: { 'text-field': ['get', 'point_count_abbreviated'], 'text-size': 11 }, paint: { 'text-color': '#fff' } });
       m.addLayer({ id: 'point', type: 'circle', source: 'points', filter: ['!', ['has', 'point_count']], paint: { 'circle-color': ['get', 'color'], 'circle-radius': 6, 'circle-stroke-color': '#fff', 'circle-stroke-width': 1 } });
       m.addSource('picked', { type: 'geojson', data: pointsFc([]) });
       m.addLayer({ id: 'picked', type: 'circle', source: 'picked', paint: { 'circle-color': '#d4380d', 'circle-radius': 8, 'circle-stroke-color': '#fff', 'circle-stroke-width': 2 } });
-      const b = bounds(a.streets as never);
+      const b = bounds(a.streets);
       if (b) m.fitBounds(b, { padding: 20, duration: 0 });
       ready.current = true;
       sync();
@@ -101,15 +115,27 @@ export default function MapView(props: MapViewProps) {
       if (hit && latest.current.onPointClick) latest.current.onPointClick(String(hit.properties?.id));
       else latest.current.onPick?.({ lng: e.lngLat.lng, lat: e.lngLat.lat });
     });
+    let shownHexes: readonly HexCell[] | undefined;
+    let shownPoints: MapPoint[] | undefined;
     const sync = () => {
       if (!ready.current) return;
       const p = latest.current;
-      (m.getSource('points') as GeoJSONSource).setData(pointsFc(p.points ?? []));
-      (m.getSource('heat') as GeoJSONSource).setData({
-        type: 'FeatureCollection',
-        features: (p.heat ?? []).map((h) => ({ type: 'Feature', properties: { weight: h.weight }, geometry: { type: 'Point', coordinates: [h.lng, h.lat] } })),
-      });
+      // Re-sent only when the array changes: with 10,000 open cases a re-render must not re-cluster them.
+      if (p.points !== shownPoints) {
+        shownPoints = p.points;
+        (m.getSource('points') as GeoJSONSource).setData(pointsFc(p.points ?? []));
+      }
+      if (p.hexes !== shownHexes) {
+        shownHexes = p.hexes;
+        (m.getSource('heat') as GeoJSONSource).setData(hexFeatures(p.hexes ?? []));
+      }
       (m.getSource('picked') as GeoJSONSource).setData(pointsFc(p.picked ? [{ id: 'picked', ...p.picked, color: '#d4380d' }] : []));
+      if (p.focus !== fitted.current) {
+        fitted.current = p.focus;
+        (m.getSource('focus') as GeoJSONSource).setData((p.focus ?? { type: 'FeatureCollection', features: [] }) as never);
+        const fb = p.focus ? bounds(p.focus) : null;
+        if (fb) m.fitBounds(fb, { padding: 30, duration: 0, maxZoom: 16 });
+      }
     };
     syncRef.current = sync;
     return () => {

@@ -1,8 +1,8 @@
 /** Downloads an authenticated file (exports) through a blob link. */
-import { ApiError, getToken } from '../api/client.ts';
+import { ApiError, apiHeaders } from '../api/client.ts';
 
 export async function download(url: string, filename: string): Promise<void> {
-  const r = await fetch(url, { headers: { authorization: `Bearer ${getToken() ?? ''}` } });
+  const r = await fetch(url, { headers: apiHeaders() });
   if (!r.ok) {
     const j = (await r.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
     throw new ApiError(r.status, j.error?.code ?? `HTTP_${r.status}`, j.error?.message ?? r.statusText);

@@ -9,7 +9,7 @@ export function unitOptions(kinds: readonly Kind[]): Promise<Array<{ value: stri
   let p = cache.get(key);
   if (!p) {
     p = Promise.all(kinds.map((kind) => ok(api.GET('/api/v1/units', { params: { query: { kind, limit: 1000 } } })))).then((rs) =>
-      rs.flatMap((r) => (r as unknown as { items: Array<{ id: string; name: string }> }).items.map((u) => ({ value: u.id, label: u.name }))),
+      rs.flatMap((r) => r.items.map((u) => ({ value: u.id, label: u.name }))),
     );
     cache.set(key, p);
     p.catch(() => cache.delete(key));

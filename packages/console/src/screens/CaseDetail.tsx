@@ -1,7 +1,8 @@
 /**
  * One case: every field, its place on the map, photos, the event timeline (with supervision and
  * postponement history), and exactly the actions the API says the caller may take now, each
- * with a validated form. A refusal shows the API's own message.
+ * with a validated form. A refusal shows the API's own message. Possible duplicates sit side by
+ * side with a merge, then the case's supervision orders and its postponement/suspension history.
  */
 import { Alert, App, Button, Card, Checkbox, Col, DatePicker, Descriptions, Form, Input, Modal, Row, Select, Space, Spin, Tag, Timeline, Typography } from 'antd';
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
@@ -13,6 +14,10 @@ import { AuthImage } from '../lib/AuthImage.tsx';
 import { type CaseSummary, LIGHT_COLOR, minutes, when } from '../lib/format.ts';
 import { subscribeLive } from '../lib/live.ts';
 import { unitOptions } from '../lib/units.ts';
+import { useSession } from '../app/session.tsx';
+import { CaseOrders } from './case/CaseOrders.tsx';
+import { DeadlineHistory } from './case/DeadlineHistory.tsx';
+import { Duplicates } from './case/Duplicates.tsx';
 
 const MapView = lazy(() => import('../lib/MapView.tsx'));
 
@@ -71,6 +76,7 @@ interface EventView {
 export function CaseDetail({ id }: { id: string }) {
   const { t, name, lang } = useI18n();
   const { message } = App.useApp();
+  const session = useSession();
   const [c, setC] = useState<Detail | null>(null);
   const [events, setEvents] = useState<EventView[]>([]);
   const [error, setError] = useState<string | null>(null);
@@ -160,6 +166,7 @@ export function CaseDetail({ id }: { id: string }) {
           <Typography.Text type="secondary">{t('noActions')}</Typography.Text>
         )}
       </Card>
+      <Duplicates key={`${c.id}-${c.version}`} c={c} onMerged={() => void load()} />
       <Row gutter={[16, 16]}>
         <Col xs={24} lg={14}>
           <Card size="small">
@@ -214,6 +221,16 @@ export function CaseDetail({ id }: { id: string }) {
               }))}
             />
           </Card>
+        </Col>
+      </Row>
+      <Row gutter={[16, 16]}>
+        {session.has('intake', 'shift_leader', 'dispatcher', 'handler', 'supervisor', 'leader', 'admin') && (
+          <Col xs={24} xl={12}>
+            <CaseOrders caseId={c.id} stamp={events.length} />
+          </Col>
+        )}
+        <Col xs={24} xl={12}>
+          <DeadlineHistory events={events} />
         </Col>
       </Row>
       <Modal

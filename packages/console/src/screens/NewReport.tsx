@@ -7,7 +7,8 @@
 import { Alert, App, Button, Card, Form, Input, Select, Space, Spin, Tag, Typography, Upload } from 'antd';
 import { wgs84ToGcj02 } from '@onegrid/domain/geo/coords';
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
-import { ApiError, api, getToken, ok } from '../api/client.ts';
+import { ApiError, api, apiHeaders, ok } from '../api/client.ts';
+import type { Of } from '../api/types.ts';
 import { go } from '../app/router.ts';
 import { useSession } from '../app/session.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
@@ -15,12 +16,7 @@ import { CHANNEL_NAMES } from '../i18n/messages.ts';
 
 const MapView = lazy(() => import('../lib/MapView.tsx'));
 
-interface Suggestion {
-  kind: string;
-  code: string;
-  name: string;
-  p: number;
-}
+type Suggestion = Of<'/api/v1/intake/classify', 'post'>['suggestions'][number];
 type Place = { lng: number; lat: number; crs: 'gcj02' | 'wgs84' };
 
 const newKey = () => crypto.randomUUID();
@@ -41,7 +37,7 @@ export function NewReport() {
 
   useEffect(() => {
     void ok(api.GET('/api/v1/categories', { params: { query: {} } })).then((r) =>
-      setCategories((r as unknown as { items: Array<{ kind: string; code: string; name: string }> }).items.map((c) => ({ value: `${c.kind}:${c.code}`, label: `${c.code} ${c.name}` }))),
+      setCategories(r.items.map((c) => ({ value: `${c.kind}:${c.code}`, label: `${c.code} ${c.name}` }))),
     );
     return () => {
       if (timer.current) window.clearTimeout(timer.current);
@@ -53,8 +49,8 @@ export function NewReport() {
     if (text.trim().length < 4) return setSuggestions([]);
     timer.current = window.setTimeout(async () => {
       try {
-        const r = (await ok(api.POST('/api/v1/intake/classify', { body: { text } }))) as unknown as { suggestions: Suggestion[] };
-        setSuggestions(r.suggestions ?? []);
+        const r = await ok(api.POST('/api/v1/intake/classify', { body: { text } }));
+        setSuggestions(r.suggestions);
       } catch {
         setSuggestions([]);
       }
@@ -78,7 +74,7 @@ export function NewReport() {
     };
     for (let attempt = 0; ; attempt++) {
       try {
-        const r = (await ok(api.POST('/api/v1/cases', { body: body as never, params: { header: { 'idempotency-key': key.current } } }))) as unknown as { id: string; number: string };
+        const r = await ok(api.POST('/api/v1/cases', { body: body as never, params: { header: { 'idempotency-key': key.current } } }));
         message.success(`${t('reported')}: ${r.number}`);
         key.current = newKey();
         setWaiting(false);
@@ -160,10 +156,11 @@ export function NewReport() {
             customRequest={async ({ file, onSuccess, onError }) => {
               const fd = new FormData();
               fd.append('file', file as Blob);
-              const r = await fetch('/api/v1/files', { method: 'POST', body: fd, headers: { authorization: `Bearer ${getToken() ?? ''}` } });
-              const j = (await r.json()) as { id?: string; error?: { message: string } };
+              const r = await fetch('/api/v1/files', { method: 'POST', body: fd, headers: apiHeaders() });
+              const j = (await r.json()) as Partial<Of<'/api/v1/files', 'post'>> & { error?: { message: string } };
               if (r.ok && j.id) {
-                setPhotos((x) => [...x, { id: j.id as string, name: (file as File).name }]);
+                const id = j.id;
+                setPhotos((x) => [...x, { id, name: (file as File).name }]);
                 onSuccess?.(j);
               } else {
                 message.error(j.error?.message ?? r.statusText);

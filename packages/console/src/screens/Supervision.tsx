@@ -2,24 +2,12 @@
 import { App, Button, Card, Input, Modal, Select, Space, Table, Tag } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { api, ok } from '../api/client.ts';
+import type { ItemOf } from '../api/types.ts';
 import { useSession } from '../app/session.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { when } from '../lib/format.ts';
 
-interface Order {
-  id: string;
-  number: string;
-  subject: { kind: string; caseId?: string; caseNumber?: string | null };
-  unit: { name: string } | null;
-  source: string;
-  reason: string;
-  status: string;
-  overdue: boolean;
-  deadlineAt: string;
-  issuedAt: string;
-  version: number;
-  response: { text: string } | null;
-}
+type Order = ItemOf<'/api/v1/supervision/orders', 'get'>;
 const STATUS: Record<string, [string, string, string]> = {
   open: ['待回复', 'Open', 'blue'],
   escalated: ['已升级', 'Escalated', 'red'],
@@ -46,8 +34,8 @@ export default function Supervision() {
   const load = useCallback(async () => {
     setLoading(true);
     try {
-      const r = await ok(api.GET('/api/v1/supervision/orders', { params: { query: { limit: 200, ...(status ? { status } : {}) } as never } }));
-      setOrders((r as unknown as { items: Order[] }).items);
+      const r = await ok(api.GET('/api/v1/supervision/orders', { params: { query: { limit: 200, ...(status ? { status } : {}) } } }));
+      setOrders(r.items);
     } catch (e) {
       message.error((e as Error).message);
     } finally {

@@ -2,25 +2,11 @@
 import { Alert, App, Button, Card, Col, Input, Row, Space, Statistic, Table, Tag } from 'antd';
 import { useEffect, useState } from 'react';
 import { api, ok } from '../api/client.ts';
+import type { ItemOf, Of } from '../api/types.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 
-interface Target {
-  id: string;
-  code: string;
-  name: string;
-  nameEn: string | null;
-  category: string;
-  unitOfMeasure: string | null;
-  targetValue: number | null;
-  baseline: { value: number; year: number | null } | null;
-  leadUnit: { name: string } | null;
-  status: { status: string; expected: number | null; actual: number | null; overdue: unknown[] };
-}
-interface Board {
-  total: number;
-  byStatus: Record<string, number>;
-  overdueByUnit: Array<{ unit: { name: string } | null; count: number }>;
-}
+type Target = ItemOf<'/api/v1/targets', 'get'>;
+type Board = Of<'/api/v1/targets/board', 'get'>;
 const STATUS: Record<string, [string, string, string]> = {
   on_track: ['正常推进', 'On track', 'green'],
   at_risk: ['存在风险', 'At risk', 'gold'],
@@ -35,11 +21,11 @@ export default function Targets() {
   const [board, setBoard] = useState<Board | null>(null);
   const [items, setItems] = useState<Target[]>([]);
   useEffect(() => {
-    const query = { year: Number(year) } as never;
+    const query = { year: Number(year) };
     void Promise.all([ok(api.GET('/api/v1/targets/board', { params: { query } })), ok(api.GET('/api/v1/targets', { params: { query } }))])
       .then(([b, l]) => {
-        setBoard(b as unknown as Board);
-        setItems((l as unknown as { items: Target[] }).items);
+        setBoard(b);
+        setItems(l.items);
       })
       .catch((e) => message.error((e as Error).message));
   }, [year, message]);
@@ -55,7 +41,7 @@ export default function Targets() {
           {Object.entries(STATUS).map(([k, [z, e, c]]) => (
             <Col xs={12} md={6} key={k}>
               <Card size="small">
-                <Statistic title={zh ? z : e} value={board.byStatus[k] ?? 0} styles={{ content: { color: c === 'gold' ? '#d48806' : c } }} />
+                <Statistic title={zh ? z : e} value={board.byStatus[k as keyof Board['byStatus']] ?? 0} styles={{ content: { color: c === 'gold' ? '#d48806' : c } }} />
               </Card>
             </Col>
           ))}

@@ -6,11 +6,12 @@
 import { App, Badge, Button, Input, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api, ok } from '../api/client.ts';
+import type { ItemOf } from '../api/types.ts';
 import { go } from '../app/router.ts';
 import { useSession } from '../app/session.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { CHANNEL_NAMES, type MessageKey, STATE_NAMES } from '../i18n/messages.ts';
-import { type CaseSummary, LIGHT_COLOR, minutes, when } from '../lib/format.ts';
+import { LIGHT_COLOR, minutes, when } from '../lib/format.ts';
 import { unitOptions } from '../lib/units.ts';
 
 interface Queue {
@@ -33,6 +34,7 @@ const QUEUES: Queue[] = [
 const PAGE = 50;
 
 type Sort = 'deadline_asc' | 'created_desc' | 'updated_desc';
+type CaseSummary = ItemOf<'/api/v1/cases', 'get'>;
 
 export function Workbench() {
   const { has } = useSession();
@@ -54,7 +56,7 @@ export function Workbench() {
   const fetchPage = useCallback(
     async (after: string | null) => {
       const query = { limit: PAGE, sort, ...(queue.states ? { state: queue.states } : {}), ...(q ? { q } : {}), ...(after ? { cursor: after } : {}) };
-      return (await ok(api.GET('/api/v1/cases', { params: { query: query as never } }))) as unknown as { items: CaseSummary[]; nextCursor: string | null };
+      return ok(api.GET('/api/v1/cases', { params: { query } }));
     },
     [queue.states, q, sort],
   );
@@ -84,7 +86,7 @@ export function Workbench() {
     void recount;
     void Promise.all(
       queues.map(async (x) => {
-        const r = (await ok(api.GET('/api/v1/cases', { params: { query: { limit: 200, ...(x.states ? { state: x.states } : {}) } as never } }))) as unknown as { items: unknown[] };
+        const r = await ok(api.GET('/api/v1/cases', { params: { query: { limit: 200, ...(x.states ? { state: x.states } : {}) } } }));
         return [x.key, r.items.length] as const;
       }),
     )
@@ -104,7 +106,7 @@ export function Workbench() {
     for (const c of chosen) {
       const body = queue.bulk === 'dispatch' ? { version: c.version, leadUnitId: target } : { version: c.version };
       try {
-        await ok(api.POST('/api/v1/cases/{id}/actions/{action}', { params: { path: { id: c.id, action: queue.bulk as 'register' } }, body: body as never }));
+        await ok(api.POST('/api/v1/cases/{id}/actions/{action}', { params: { path: { id: c.id, action: queue.bulk as 'register' } }, body }));
         done++;
       } catch (e) {
         failures.push(`${c.number}: ${(e as Error).message}`);

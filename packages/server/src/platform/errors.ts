@@ -1,10 +1,12 @@
 /**
  * One Fastify error handler for the whole API: DomainError codes map to HTTP statuses through
  * ERROR_STATUS; framework errors (bad JSON, body too large, wrong content type) get stable codes
- * too; anything else is a 500 whose internals stay in the log.
+ * too; anything else is a 500 whose internals stay in the log. Messages are thrown in English and
+ * answered in the request's language (localize.ts).
  */
 import { DomainError, ERROR_STATUS, type ErrorCode } from '@onegrid/domain/errors';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { localizeBody, negotiate } from './localize.ts';
 
 export interface ErrorBody {
   error: { code: ErrorCode; message: string; details?: Record<string, unknown> };
@@ -45,18 +47,26 @@ export function installErrorHandler(app: FastifyInstance): void {
     const mapped = toErrorBody(err);
     if (mapped) {
       if (mapped.status >= 500) req.log.error({ err }, 'request failed');
-      return reply.status(mapped.status).send(mapped.body);
+      return sendError(req, reply, mapped.status, mapped.body, err);
     }
     req.log.error({ err }, 'unexpected error');
     const body: ErrorBody = {
       error: { code: 'INTERNAL', message: `internal error; the server log has the details (request id ${req.id})` },
     };
-    return reply.status(500).send(body);
+    return sendError(req, reply, 500, body);
   });
   app.setNotFoundHandler((req, reply) => {
     const body: ErrorBody = { error: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` } };
-    return reply.status(404).send(body);
+    return sendError(req, reply, 404, body);
   });
+}
+
+/** Every refusal leaves here, in the language the request prefers (the code never changes). */
+function sendError(req: FastifyRequest, reply: FastifyReply, status: number, body: ErrorBody, err?: unknown): FastifyReply {
+  const lang = negotiate(req.headers['accept-language']);
+  const vary = reply.getHeader('vary');
+  reply.header('vary', vary ? `${String(vary)}, Accept-Language` : 'Accept-Language');
+  return reply.status(status).header('content-language', lang).send(localizeBody(body, lang, err));
 }
 
 export function notFound(what: string): DomainError {

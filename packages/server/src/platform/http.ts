@@ -8,6 +8,7 @@ import { hasPermission, type Permission } from '@onegrid/domain/access/roles';
 import { DomainError } from '@onegrid/domain/errors';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import { z } from 'zod';
+import { rememberZhIssues, zodZh } from './localize.ts';
 import type { Principal } from './principal.ts';
 
 declare module 'fastify' {
@@ -36,7 +37,10 @@ interface BaseSpec<B, Q, P> {
   body?: z.ZodType<B>;
   query?: z.ZodType<Q>;
   params?: z.ZodType<P>;
+  /** The JSON success body; tests parse every result with it (ONEGRID_CHECK_RESPONSES=1). */
   response?: z.ZodType;
+  /** For a non-JSON success body (a file, CSV, xlsx, an event stream): its content type(s), documented instead of `response`. */
+  produces?: string | string[];
   successStatus?: number;
   /** Headers documented in OpenAPI (e.g. Idempotency-Key). */
   headers?: z.ZodObject;
@@ -57,13 +61,28 @@ export function validate<T>(schema: z.ZodType<T> | undefined, value: unknown, wh
   if (!schema) return value as T;
   const r = schema.safeParse(value ?? (where === 'body' ? undefined : {}));
   if (r.success) return r.data;
-  const issues = r.error.issues.map((i) => ({ path: [where, ...i.path.map(String)].join('.'), message: i.message }));
+  const issuesOf = (e: z.ZodError) => e.issues.map((i) => ({ path: [where, ...i.path.map(String)].join('.'), message: i.message }));
+  const issues = issuesOf(r.error);
   const first = issues[0];
-  throw new DomainError(
-    'VALIDATION_FAILED',
-    first ? `${first.path}: ${first.message}` : `invalid ${where}`,
-    { issues },
-  );
+  const err = new DomainError('VALIDATION_FAILED', first ? `${first.path}: ${first.message}` : `invalid ${where}`, { issues });
+  // Only on failure: parse again with Chinese default messages, so the error handler can answer in either language.
+  const zh = schema.safeParse(value ?? (where === 'body' ? undefined : {}), { error: zodZh });
+  throw zh.success ? err : rememberZhIssues(err, issuesOf(zh.error));
+}
+
+/** Tests set this so every response is parsed with its documented schema: drift fails loudly. Read once; unset in production. */
+const checkResponses = process.env.ONEGRID_CHECK_RESPONSES === '1';
+
+/** What the client receives is the JSON text, so check that (Dates become strings, undefined keys vanish). */
+export function checkResponse(spec: { method: HTTPMethods; url: string; response?: z.ZodType }, result: unknown): void {
+  if (!spec.response || result === undefined) return;
+  const r = spec.response.safeParse(JSON.parse(JSON.stringify(result)));
+  if (r.success) return;
+  const first = r.error.issues[0];
+  const where = first ? `${['response', ...first.path.map(String)].join('.')}: ${first.message}` : 'response';
+  throw new DomainError('INTERNAL', `${String(spec.method)} ${spec.url} returned a body that does not match its response schema (${where})`, {
+    issues: r.error.issues.slice(0, 5).map((i) => ({ path: i.path.map(String).join('.'), message: i.message })),
+  });
 }
 
 export function route<B = unknown, Q = unknown, P = unknown>(app: FastifyInstance, spec: RouteSpec<B, Q, P>): void {
@@ -73,6 +92,10 @@ export function route<B = unknown, Q = unknown, P = unknown>(app: FastifyInstanc
   if (spec.params) schema.params = jsonSchema(spec.params);
   if (spec.headers) schema.headers = jsonSchema(spec.headers);
   if (spec.response) schema.response = { [spec.successStatus ?? 200]: jsonSchema(spec.response, 'output') };
+  else if (spec.produces) {
+    const content = Object.fromEntries([spec.produces].flat().map((type) => [type, { schema: { type: 'string', format: 'binary' } }]));
+    schema.response = { [spec.successStatus ?? 200]: { description: 'not JSON: see the content type', content } };
+  }
   if (spec.permission !== 'public') schema.security = [{ bearer: [] }];
   app.route({
     method: spec.method,
@@ -97,6 +120,7 @@ export function route<B = unknown, Q = unknown, P = unknown>(app: FastifyInstanc
       };
       const result = await (spec.handler as (i: typeof input) => Promise<unknown>)(input);
       if (reply.sent) return reply;
+      if (checkResponses && spec.response) checkResponse(spec, result);
       reply.status(spec.successStatus ?? 200);
       return result;
     },

@@ -226,6 +226,19 @@ describe.each(STORES)('evaluation on $name', (kind) => {
     expect((await sup.get('/api/v1/evaluation/scheme?version=7')).status).toBe(404);
   });
 
+  it('refuses a scheme edited from a version that is no longer the latest', async () => {
+    const sup = await a.as('supervisor');
+    const cur = (await sup.get('/api/v1/evaluation/scheme')).body;
+    const stale = await sup.put('/api/v1/evaluation/scheme', { ...cur.scheme, baseVersion: cur.version - 1 });
+    expect(stale.status).toBe(409);
+    expect(stale.body.error.code).toBe('SCHEME_CONFLICT');
+    expect(stale.body.error.message).toMatch(/reload the scheme/);
+    const fresh = await sup.put('/api/v1/evaluation/scheme', { ...cur.scheme, baseVersion: cur.version });
+    expect(fresh.status, JSON.stringify(fresh.body)).toBe(201);
+    expect(fresh.body.version).toBe(cur.version + 1);
+    expect((await sup.get('/api/v1/evaluation/scheme')).body.scheme).not.toHaveProperty('baseVersion');
+  });
+
   it('computes the three indices by month from the indicators and the entered figures', async () => {
     const sup = await a.as('supervisor');
     const bad = await sup.put('/api/v1/indices/inputs/2026-03', { values: { gdp: 6 } });

@@ -31,6 +31,13 @@ export interface NewUser {
   phone?: string | null;
 }
 
+export interface UserPatch {
+  displayName?: string | undefined;
+  roles?: Role[] | undefined;
+  unitId?: string | undefined;
+  phone?: string | null | undefined;
+}
+
 export interface UserView {
   id: string;
   username: string;
@@ -175,8 +182,18 @@ export class AuthService {
     return { id, key, prefix: key.slice(0, 10) };
   }
 
-  listApiKeys(p: Principal) {
-    return repo.listApiKeys(this.store.db, p.districtId);
+  async listApiKeys(p: Principal) {
+    const iso = (ms: number | null) => (ms == null ? null : new Date(ms).toISOString());
+    return (await repo.listApiKeys(this.store.db, p.districtId)).map((k) => ({
+      id: k.id,
+      name: k.name,
+      prefix: k.prefix,
+      userId: k.user_id,
+      username: k.username,
+      createdAt: new Date(k.created_at).toISOString(),
+      revokedAt: iso(k.revoked_at),
+      lastUsedAt: iso(k.last_used_at),
+    }));
   }
 
   async revokeApiKey(p: Principal, id: string): Promise<void> {
@@ -208,9 +225,46 @@ export class AuthService {
   async setDisabled(p: Principal, userId: string, disabled: boolean): Promise<void> {
     const u = await repo.byId(this.store.db, userId);
     if (!u || u.district_id !== p.districtId) throw new DomainError('NOT_FOUND', `user ${userId} not found`);
+    if (disabled && userId === p.userId) throw new DomainError('SELF_LOCKOUT', 'you cannot disable yourself; ask another admin');
     await this.store.db.transaction().execute(async (trx) => {
       await repo.setDisabled(trx, userId, disabled);
       if (disabled) await repo.revokeUserSessions(trx, userId, this.clock.now());
+    });
+    this.principals.evictWhere((x) => x.userId === userId);
+  }
+
+  /**
+   * An admin's change of another user's name, roles, unit or phone. Taking away one's own admin
+   * role is refused, so a district cannot lock itself out of its own administration.
+   */
+  async updateUser(p: Principal, userId: string, patch: UserPatch): Promise<UserView> {
+    const u = await repo.byId(this.store.db, userId);
+    if (!u || u.district_id !== p.districtId) throw new DomainError('NOT_FOUND', `user ${userId} not found`);
+    if (Object.values(patch).every((v) => v === undefined)) throw new DomainError('VALIDATION_FAILED', 'body: name at least one of displayName, roles, unitId, phone');
+    const dir = await this.org.directory(p.districtId);
+    if (patch.unitId !== undefined && !dir.unit(patch.unitId)) throw new DomainError('UNKNOWN_UNIT', `unit ${patch.unitId} does not exist in this district`);
+    if (patch.roles && userId === p.userId && !patch.roles.includes('admin')) throw new DomainError('SELF_LOCKOUT', 'you cannot take the admin role away from yourself; ask another admin');
+    const set = {
+      ...(patch.displayName !== undefined ? { display_name: patch.displayName } : {}),
+      ...(patch.roles !== undefined ? { roles: [...new Set(patch.roles)].join(',') } : {}),
+      ...(patch.unitId !== undefined ? { unit_id: patch.unitId } : {}),
+      ...(patch.phone !== undefined ? { phone: patch.phone } : {}),
+    };
+    await repo.update(this.store.db, userId, set);
+    // Roles and unit are part of the principal: the next request must see the new ones.
+    this.principals.evictWhere((x) => x.userId === userId);
+    const row = { ...u, ...set };
+    return this.view(row, dir.unit(row.unit_id)?.name ?? null);
+  }
+
+  /** An admin sets a new password for a user, who is signed out everywhere. */
+  async resetPassword(p: Principal, userId: string, password: string): Promise<void> {
+    const u = await repo.byId(this.store.db, userId);
+    if (!u || u.district_id !== p.districtId) throw new DomainError('NOT_FOUND', `user ${userId} not found`);
+    const hash = await hashPassword(password);
+    await this.store.db.transaction().execute(async (trx) => {
+      await repo.setPassword(trx, userId, hash);
+      await repo.revokeUserSessions(trx, userId, this.clock.now());
     });
     this.principals.evictWhere((x) => x.userId === userId);
   }

@@ -2,7 +2,9 @@ import { ROLES } from '@onegrid/domain/access/roles';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { route } from '../../platform/http.ts';
+import { itemsOf, Ok } from '../../platform/schemas.ts';
 import type { Services } from '../../services.ts';
+import { ApiKeySchema, LoginResult, NewApiKey, PrincipalSchema, UserSchema } from './auth-schemas.ts';
 
 const Password = z.string().min(8, 'at least 8 characters').max(200);
 
@@ -14,6 +16,7 @@ export function authRoutes(app: FastifyInstance, s: Services): void {
     summary: 'Sign in with username and password; returns a bearer token',
     tags: ['auth'],
     body: z.object({ username: z.string().min(1).max(100), password: z.string().min(1).max(200) }),
+    response: LoginResult,
     handler: async ({ body }) => {
       const r = await s.auth.login(body.username, body.password);
       return { token: r.token, expiresAt: new Date(r.expiresAt).toISOString(), user: r.principal };
@@ -25,6 +28,7 @@ export function authRoutes(app: FastifyInstance, s: Services): void {
     permission: 'self',
     summary: 'Revoke the session token used for this request',
     tags: ['auth'],
+    response: Ok,
     handler: async ({ req }) => {
       const token = req.headers.authorization?.slice('Bearer '.length) ?? '';
       await s.auth.logout(token);
@@ -37,6 +41,7 @@ export function authRoutes(app: FastifyInstance, s: Services): void {
     permission: 'self',
     summary: 'The signed-in user, roles, unit and scope',
     tags: ['auth'],
+    response: PrincipalSchema,
     handler: async ({ principal }) => principal,
   });
   route(app, {
@@ -46,6 +51,7 @@ export function authRoutes(app: FastifyInstance, s: Services): void {
     summary: 'Change your own password; every other session of yours is signed out',
     tags: ['auth'],
     body: z.object({ current: z.string().min(1), next: Password }),
+    response: Ok,
     handler: async ({ principal, body, req }) => {
       const token = principal.via === 'session' ? req.headers.authorization?.slice('Bearer '.length) : undefined;
       await s.auth.changePassword(principal, body.current, body.next, token);
@@ -59,6 +65,7 @@ export function authRoutes(app: FastifyInstance, s: Services): void {
     summary: 'Users of the district, optionally of one unit subtree',
     tags: ['users'],
     query: z.object({ unitId: z.string().optional(), limit: z.coerce.number().int().min(1).max(1000).default(200) }),
+    response: itemsOf(UserSchema),
     handler: async ({ principal, query }) => ({ items: await s.auth.listUsers(principal, query) }),
   });
   route(app, {
@@ -76,10 +83,46 @@ export function authRoutes(app: FastifyInstance, s: Services): void {
       unitId: z.string().min(1),
       phone: z.string().max(30).optional(),
     }),
+    response: UserSchema,
     handler: async ({ principal, body }) => {
       const [row] = await s.auth.createUsers(principal.districtId, [{ ...body, phone: body.phone ?? null }]);
       if (!row) throw new Error('user not created');
       return s.auth.view(row, null);
+    },
+  });
+  route(app, {
+    method: 'PATCH',
+    url: '/api/v1/users/:id',
+    permission: 'user.write',
+    summary: "Change a user's display name, roles, unit or phone; omitted fields keep their value",
+    tags: ['users'],
+    params: z.object({ id: z.string() }),
+    body: z.object({
+      displayName: z.string().trim().min(1).max(100).optional(),
+      roles: z.array(z.enum(ROLES)).min(1).optional(),
+      unitId: z.string().min(1).optional(),
+      phone: z.string().max(30).nullable().optional(),
+    }),
+    response: UserSchema,
+    handler: async ({ principal, params, body, req }) => {
+      const user = await s.auth.updateUser(principal, params.id, body);
+      req.log.info({ audit: 'user.update', actor: principal.userId, userId: params.id, fields: Object.keys(body) }, 'user changed');
+      return user;
+    },
+  });
+  route(app, {
+    method: 'POST',
+    url: '/api/v1/users/:id/password',
+    permission: 'user.write',
+    summary: "Set a user's password (admin reset); the user is signed out everywhere",
+    tags: ['users'],
+    params: z.object({ id: z.string() }),
+    body: z.object({ password: Password }),
+    response: Ok,
+    handler: async ({ principal, params, body, req }) => {
+      await s.auth.resetPassword(principal, params.id, body.password);
+      req.log.info({ audit: 'user.password_reset', actor: principal.userId, userId: params.id }, 'user password reset');
+      return { ok: true };
     },
   });
   for (const [verb, disabled] of [
@@ -93,6 +136,7 @@ export function authRoutes(app: FastifyInstance, s: Services): void {
       summary: disabled ? 'Disable a user and revoke their sessions' : 'Enable a user',
       tags: ['users'],
       params: z.object({ id: z.string() }),
+      response: Ok,
       handler: async ({ principal, params }) => {
         await s.auth.setDisabled(principal, params.id, disabled);
         return { ok: true };
@@ -105,6 +149,7 @@ export function authRoutes(app: FastifyInstance, s: Services): void {
     permission: 'integration.manage',
     summary: 'API keys of the district (never the key itself)',
     tags: ['integration'],
+    response: itemsOf(ApiKeySchema),
     handler: async ({ principal }) => ({ items: await s.auth.listApiKeys(principal) }),
   });
   route(app, {
@@ -115,6 +160,7 @@ export function authRoutes(app: FastifyInstance, s: Services): void {
     tags: ['integration'],
     successStatus: 201,
     body: z.object({ name: z.string().min(1).max(100), userId: z.string().min(1) }),
+    response: NewApiKey,
     handler: async ({ principal, body }) => s.auth.createApiKey(principal, body),
   });
   route(app, {
@@ -124,6 +170,7 @@ export function authRoutes(app: FastifyInstance, s: Services): void {
     summary: 'Revoke an API key',
     tags: ['integration'],
     params: z.object({ id: z.string() }),
+    response: Ok,
     handler: async ({ principal, params }) => {
       await s.auth.revokeApiKey(principal, params.id);
       return { ok: true };

@@ -35,6 +35,9 @@ export const userRepository = {
   async setPassword(q: Q, id: string, hash: string): Promise<void> {
     await q.updateTable('users').set({ password_hash: hash }).where('id', '=', id).execute();
   },
+  async update(q: Q, id: string, set: Partial<Pick<UserRow, 'display_name' | 'roles' | 'unit_id' | 'phone'>>): Promise<void> {
+    await q.updateTable('users').set(set).where('id', '=', id).execute();
+  },
   async setDisabled(q: Q, id: string, disabled: boolean): Promise<void> {
     await q.updateTable('users').set({ disabled: disabled ? 1 : 0 }).where('id', '=', id).execute();
   },

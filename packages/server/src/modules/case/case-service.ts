@@ -704,6 +704,9 @@ export class CaseService {
         streetId: c.street_id,
         communityId: c.community_id,
         gridId: c.grid_id,
+        // Where it is, so live maps move a point without reloading every open case.
+        lng: c.lng,
+        lat: c.lat,
         category: c.category_kind ? { kind: c.category_kind, code: c.category_code } : null,
         actorUserId: p?.userId ?? null,
         reason,

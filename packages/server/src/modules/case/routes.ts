@@ -3,7 +3,9 @@ import { URGENCIES } from '@onegrid/domain/case/sla';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { route } from '../../platform/http.ts';
+import { itemsOf } from '../../platform/schemas.ts';
 import type { Services } from '../../services.ts';
+import { CaseEventSchema, CasePage, CaseViewSchema, IntakeDecisions, RoutingStat } from './case-schemas.ts';
 import { CHANNELS } from './case-service.ts';
 
 const CategoryRef = z.object({ kind: z.enum(['component', 'matter']), code: z.string().regex(/^[0-9A-Za-z]{2,12}$/, 'a category code such as 06010') });
@@ -90,6 +92,7 @@ export function caseRoutes(app: FastifyInstance, s: Services): void {
     body: CreateCase,
     headers: z.object({ 'idempotency-key': z.string().max(200).optional() }),
     successStatus: 201,
+    response: CaseViewSchema,
     handler: async ({ body, principal, req, reply }) => {
       const key = req.headers['idempotency-key'];
       const { view, replayed } = await s.intake.report(principal, body, typeof key === 'string' && key ? key : undefined);
@@ -105,6 +108,7 @@ export function caseRoutes(app: FastifyInstance, s: Services): void {
     summary: 'List the cases visible to the caller, filtered and cursor-paginated',
     tags: ['cases'],
     query: ListQuery,
+    response: CasePage,
     handler: async ({ query, principal }) =>
       s.cases.list(principal, {
         states: query.state,
@@ -130,6 +134,7 @@ export function caseRoutes(app: FastifyInstance, s: Services): void {
     summary: 'One case with its deadlines, light and the actions the caller may take now',
     tags: ['cases'],
     params: IdParams,
+    response: CaseViewSchema,
     handler: async ({ params, principal }) => s.cases.get(principal, params.id),
   });
 
@@ -140,6 +145,7 @@ export function caseRoutes(app: FastifyInstance, s: Services): void {
     summary: 'What intake decided when the case was reported: location, category suggestions, duplicates, repeat, routing',
     tags: ['cases', 'intake'],
     params: IdParams,
+    response: IntakeDecisions,
     handler: async ({ params, principal }) => ({ intake: await s.intake.decisions(principal, params.id) }),
   });
 
@@ -150,6 +156,7 @@ export function caseRoutes(app: FastifyInstance, s: Services): void {
     summary: 'Dispatches per routing rule and lead unit with their return rate, so a bad rule shows up',
     tags: ['intake'],
     query: z.object({ days: z.coerce.number().int().min(1).max(3650).default(90) }),
+    response: itemsOf(RoutingStat),
     handler: async ({ principal, query }) => ({ items: await s.intake.routingStats(principal, s.clock.now() - query.days * 86400_000) }),
   });
 
@@ -160,6 +167,7 @@ export function caseRoutes(app: FastifyInstance, s: Services): void {
     summary: "The case's append-only event log",
     tags: ['cases'],
     params: IdParams,
+    response: itemsOf(CaseEventSchema),
     handler: async ({ params, principal }) => ({ items: await s.cases.events(principal, params.id) }),
   });
 
@@ -171,6 +179,7 @@ export function caseRoutes(app: FastifyInstance, s: Services): void {
     tags: ['cases'],
     params: z.object({ id: Id, action: z.enum(ACTIONS) }),
     body: ActionBody,
+    response: CaseViewSchema,
     handler: async ({ params, body, principal }) => s.cases.act(principal, params.id, params.action, body),
   });
 }

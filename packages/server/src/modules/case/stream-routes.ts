@@ -17,6 +17,7 @@ export function streamRoutes(app: FastifyInstance, s: Services): void {
     permission: 'case.read',
     summary: 'Server-Sent Events: case.* messages for cases in your scope (event = topic, data = JSON)',
     tags: ['cases'],
+    produces: 'text/event-stream',
     handler: async ({ principal: p, req, reply }) => {
       const dir = await s.org.directory(p.districtId);
       const inScope = (payload: Record<string, unknown>) =>

@@ -57,6 +57,16 @@ export const cockpitRepository = {
     if (streetId) qb = qb.where('street_id', '=', streetId);
     return qb.groupBy(['state', 'light']).execute();
   },
+  /** Open cases by street and light (one street, or all). */
+  openByStreet(q: Q, districtId: string, streetId: string | null) {
+    let qb = q
+      .selectFrom('cockpit_open')
+      .select(['street_id', 'light', sql<number>`sum(n)`.as('n')])
+      .where('district_id', '=', districtId)
+      .where('n', '!=', 0);
+    if (streetId) qb = qb.where('street_id', '=', streetId);
+    return qb.groupBy(['street_id', 'light']).execute();
+  },
   /** Per-day counts of one metric and dimension key over [from, to] (day numbers). */
   series(q: Q, districtId: string, metric: string, dim: string, key: string, from: number, to: number) {
     return q

@@ -8,6 +8,7 @@
 import type { CaseState } from '@onegrid/domain/case/lifecycle';
 import { ACTIONS } from '@onegrid/domain/case/lifecycle';
 import { type LiveStatus, nextStatus } from '@onegrid/domain/cockpit/open-cases';
+import { hexHeat } from '@onegrid/domain/geo/hex-heat';
 import { SHANGHAI_UTC_OFFSET_MINUTES } from '@onegrid/domain/time/working-calendar';
 import type { Transaction } from 'kysely';
 import type { CockpitCaseRow, CockpitDailyRow, CockpitOpenRow, DB } from '../../db/schema.ts';
@@ -168,11 +169,49 @@ export class CockpitService {
     return { openCases: cases.length, dailyRows: daily.length };
   }
 
+  /** Whose figures the caller sees: the district, or their town/street. */
+  private async scope(p: Principal) {
+    const dir = await this.org.directory(p.districtId);
+    const street = p.districtWide ? null : (dir.ancestorOfKind(p.unitId, ['street', 'town'])?.id ?? null);
+    return { dir, street };
+  }
+
+  /** One metric per local day over [from, to], zeros filled in. */
+  private async daily(districtId: string, street: string | null, metric: string, from: number, to: number): Promise<number[]> {
+    const rows = await repo.series(this.store.db, districtId, metric, street ? 'street' : 'all', street ?? '', from, to);
+    const m = new Map(rows.map((r) => [Number(r.day), Number(r.n)]));
+    return Array.from({ length: to - from + 1 }, (_, i) => m.get(from + i) ?? 0);
+  }
+
+  /** Reported and closed per day over the last `days` local days, today included. */
+  async trend(p: Principal, days: number) {
+    const today = localDay(this.clock.now());
+    const from = today - days + 1;
+    const { street } = await this.scope(p);
+    const [reported, closed] = await Promise.all([this.daily(p.districtId, street, 'reported', from, today), this.daily(p.districtId, street, 'closed', from, today)]);
+    return { days: Array.from({ length: days }, (_, i) => dayLabel(from + i)), reported, closed };
+  }
+
+  /** Open cases per town/street and light, most first (the caller's street alone for a street user). */
+  async openByStreet(p: Principal) {
+    const { dir, street } = await this.scope(p);
+    const rows = await repo.openByStreet(this.store.db, p.districtId, street);
+    const by = new Map<string, Record<'green' | 'yellow' | 'red' | 'none', number>>();
+    for (const r of rows) {
+      const k = r.street_id;
+      const v = by.get(k) ?? { green: 0, yellow: 0, red: 0, none: 0 };
+      v[r.light as 'green'] += Number(r.n);
+      by.set(k, v);
+    }
+    return [...by.entries()]
+      .map(([id, lights]) => ({ id, name: id ? (dir.unit(id)?.name ?? id) : null, lights, total: lights.green + lights.yellow + lights.red + lights.none }))
+      .sort((a, b) => b.total - a.total);
+  }
+
   /** Open cases with a place and their light now, for the cockpit map (at most `limit`). */
   async points(p: Principal, limit: number) {
     const now = this.clock.now();
-    const dir = await this.org.directory(p.districtId);
-    const street = p.districtWide ? null : (dir.ancestorOfKind(p.unitId, ['street', 'town'])?.id ?? null);
+    const { street } = await this.scope(p);
     const rows = await caseAggregates.openPoints(this.store, p.districtId, street, limit);
     return {
       items: rows.map((r) => ({
@@ -187,13 +226,18 @@ export class CockpitService {
     };
   }
 
+  /** Open cases per H3 cell (with how many are red), for the heat layer. */
+  async heat(p: Principal, resolution: number) {
+    const { items, truncated } = await this.points(p, 50_000);
+    return { resolution, cells: hexHeat(items.map((i) => ({ lng: i.lng, lat: i.lat, red: i.light === 'red' })), resolution), truncated };
+  }
+
   /** Everything the cockpit's first screen shows, for the caller's street (or the district). */
   async overview(p: Principal) {
     const now = this.clock.now();
     const today = localDay(now);
     const from = today - 29;
-    const dir = await this.org.directory(p.districtId);
-    const street = p.districtWide ? null : (dir.ancestorOfKind(p.unitId, ['street', 'town'])?.id ?? null);
+    const { dir, street } = await this.scope(p);
     const d = p.districtId;
     const db = this.store.db;
     const prefix = street ? `${street}|` : undefined;
@@ -205,8 +249,8 @@ export class CockpitService {
         : undefined;
     const [open, reported, closed, channels, categories, communities, grids] = await Promise.all([
       repo.open(db, d, street),
-      repo.series(db, d, 'reported', street ? 'street' : 'all', street ?? '', from, today),
-      repo.series(db, d, 'closed', street ? 'street' : 'all', street ?? '', from, today),
+      this.daily(d, street, 'reported', from, today),
+      this.daily(d, street, 'closed', from, today),
       repo.top(db, d, 'reported', street ? 'street_channel' : 'channel', today, today, 20, prefix ? { prefix } : {}),
       repo.top(db, d, 'reported', street ? 'street_category' : 'category', from, today, 10, prefix ? { prefix } : {}),
       repo.top(db, d, 'reported', 'community', from, today, 10, street ? { keys: areaKeys('community') as string[] } : {}),
@@ -223,10 +267,6 @@ export class CockpitService {
       lights[r.light as keyof typeof lights] += n;
       byState[r.state] = s;
     }
-    const series = (rows: Array<{ day: number; n: number }>) => {
-      const m = new Map(rows.map((r) => [Number(r.day), Number(r.n)]));
-      return Array.from({ length: 30 }, (_, i) => m.get(from + i) ?? 0);
-    };
     return {
       at: new Date(now).toISOString(),
       scope: street ? { kind: 'street', id: street, name: dir.unit(street)?.name ?? street } : { kind: 'district' },
@@ -235,7 +275,7 @@ export class CockpitService {
         day: dayLabel(today),
         byChannel: channels.map((r) => ({ channel: strip(r.key), n: Number(r.n) })),
       },
-      trend: { days: Array.from({ length: 30 }, (_, i) => dayLabel(from + i)), reported: series(reported), closed: series(closed) },
+      trend: { days: Array.from({ length: 30 }, (_, i) => dayLabel(from + i)), reported, closed },
       topCategories: categories.map((r) => {
         const [kind, code] = strip(r.key).split(':') as [string, string];
         return { kind, code, name: code ? this.taxonomy.cachedName(d, kind, code) : null, n: Number(r.n) };

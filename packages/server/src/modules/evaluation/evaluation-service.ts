@@ -119,13 +119,19 @@ export class EvaluationService {
     return [...rows.map((r) => ({ version: r.version, createdBy: r.created_by, createdAt: iso(Number(r.created_at)) })), { version: 0, createdBy: null, createdAt: null }];
   }
 
-  /** Saves a new version (never edits an old one); two saves at once get different versions or one conflict. */
-  async saveScheme(p: Principal, scheme: Scheme): Promise<{ version: number }> {
+  /**
+   * Saves a new version (never edits an old one); two saves at once get different versions or one
+   * conflict. `baseVersion`, the version the caller edited, refuses a save over a newer version.
+   */
+  async saveScheme(p: Principal, scheme: Scheme, baseVersion?: number): Promise<{ version: number }> {
     const problems = schemeProblems(scheme);
     if (problems.length) {
       throw new DomainError('VALIDATION_FAILED', `body.${problems[0]}`, { issues: problems.map((m) => ({ path: `body.${m.split(':')[0]}`, message: m })) });
     }
     const latest = await repo.latestScheme(this.store.db, p.districtId);
+    if (baseVersion !== undefined && baseVersion !== (latest?.version ?? 0)) {
+      throw new DomainError('SCHEME_CONFLICT', `you edited version ${baseVersion} but version ${latest?.version ?? 0} was saved since; reload the scheme and make your change again`);
+    }
     const version = (latest?.version ?? 0) + 1;
     try {
       await repo.insertScheme(this.store.db, { district_id: p.districtId, version, body: JSON.stringify(scheme), created_by: p.userId, created_at: this.clock.now() });

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { route } from '../../platform/http.ts';
 import type { Services } from '../../services.ts';
+import { Drill, IndexInputs, Indices, IssuedCards, Results, SchemeWithVersions } from './evaluation-schemas.ts';
 import { bulletinXlsx, resultsCsv } from './bulletin.ts';
 
 const period = z.string().min(4).max(40).describe('2024-03-05, 2024-W10, 2024-03, 2024Q1, 2024 or 2024-03-01..2024-03-15');
@@ -74,6 +75,7 @@ export function evaluationRoutes(app: FastifyInstance, s: Services): void {
     summary: 'Counts, indicators, composite scores, grades, ranks and change for every object of a type in a period (your subtree only)',
     tags: ['evaluation'],
     query: resultsQuery,
+    response: Results,
     handler: async ({ principal, query }) => s.evaluation.results(principal, query),
   });
   route(app, {
@@ -83,6 +85,7 @@ export function evaluationRoutes(app: FastifyInstance, s: Services): void {
     summary: 'The results as an .xlsx bulletin (通报) or CSV',
     tags: ['evaluation'],
     query: resultsQuery.omit({ limit: true, offset: true }).extend({ format: z.enum(['xlsx', 'csv']).default('xlsx') }),
+    produces: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'text/csv'],
     handler: async ({ principal, query, reply }) => {
       const r = await s.evaluation.results(principal, { ...query, limit: 1_000_000, offset: 0 });
       const name = `evaluation-${query.objectType}-${r.period.label.replace(/[^0-9A-Za-z-]/g, '_')}`;
@@ -109,6 +112,7 @@ export function evaluationRoutes(app: FastifyInstance, s: Services): void {
       version,
       limit: z.coerce.number().int().min(1).max(1000).default(100),
     }),
+    response: Drill,
     handler: async ({ principal, query }) => s.evaluation.drill(principal, query),
   });
   route(app, {
@@ -118,6 +122,7 @@ export function evaluationRoutes(app: FastifyInstance, s: Services): void {
     summary: 'The evaluation scheme (latest, or a version) and the list of versions',
     tags: ['evaluation'],
     query: z.object({ version }),
+    response: SchemeWithVersions,
     handler: async ({ principal, query }) => ({
       ...(await s.evaluation.scheme(principal.districtId, query.version)),
       versions: await s.evaluation.versions(principal.districtId),
@@ -127,11 +132,12 @@ export function evaluationRoutes(app: FastifyInstance, s: Services): void {
     method: 'PUT',
     url: '/api/v1/evaluation/scheme',
     permission: 'evaluation.manage',
-    summary: 'Save a new version of the scheme (indicators, composites, weights, grades, indices); old versions stay',
+    summary: 'Save a new version of the scheme (indicators, composites, weights, grades, indices); old versions stay. With baseVersion, refused (SCHEME_CONFLICT) if another version was saved since',
     tags: ['evaluation'],
-    body: scheme,
+    body: scheme.extend({ baseVersion: z.number().int().min(0).optional().describe('the version you edited; 0 for the built-in default') }),
     successStatus: 201,
-    handler: async ({ principal, body }) => s.evaluation.saveScheme(principal, body),
+    response: z.object({ version: z.number().int() }),
+    handler: async ({ principal, body: { baseVersion, ...body } }) => s.evaluation.saveScheme(principal, body, baseVersion),
   });
   route(app, {
     method: 'POST',
@@ -140,6 +146,7 @@ export function evaluationRoutes(app: FastifyInstance, s: Services): void {
     summary: 'Issue supervision yellow/red cards from a finished period’s department and street indicators (idempotent)',
     tags: ['evaluation'],
     body: z.object({ period }),
+    response: IssuedCards,
     handler: async ({ principal, body }) => s.evaluation.issueCards(principal, body.period),
   });
   route(app, {
@@ -149,6 +156,7 @@ export function evaluationRoutes(app: FastifyInstance, s: Services): void {
     summary: 'Development, service and governance indices per month, with their components',
     tags: ['evaluation'],
     query: z.object({ from: z.string().regex(/^\d{4}-\d{2}$/, 'a month, 2024-01'), to: z.string().regex(/^\d{4}-\d{2}$/, 'a month, 2024-12'), version }),
+    response: Indices,
     handler: async ({ principal, query }) => s.evaluation.indices(principal, query),
   });
   route(app, {
@@ -159,6 +167,7 @@ export function evaluationRoutes(app: FastifyInstance, s: Services): void {
     tags: ['evaluation'],
     params: z.object({ period: z.string().regex(/^\d{4}-\d{2}$/, 'a month, 2024-03') }),
     body: z.object({ values: z.record(z.string(), z.number().finite()) }),
+    response: IndexInputs,
     handler: async ({ principal, params, body }) => s.evaluation.setInputs(principal, params.period, body.values),
   });
 }

@@ -12,6 +12,7 @@ export function fileRoutes(app: FastifyInstance, s: Services): void {
     summary: 'Upload one photo or document (multipart/form-data, field "file"); JPEG, PNG, WebP or PDF',
     tags: ['files'],
     successStatus: 201,
+    response: z.object({ id: z.string(), mime: z.enum(['image/jpeg', 'image/png', 'image/webp', 'application/pdf']), size: z.number().int(), sha256: z.string() }),
     handler: async ({ principal, req }) => {
       if (!req.isMultipart()) throw new DomainError('UNSUPPORTED_MEDIA', 'send the file as multipart/form-data with a field named "file"');
       // Read every part: a second file is refused rather than silently dropped.
@@ -32,6 +33,7 @@ export function fileRoutes(app: FastifyInstance, s: Services): void {
     summary: 'Download an uploaded file',
     tags: ['files'],
     params: z.object({ id: z.string() }),
+    produces: ['image/jpeg', 'image/png', 'image/webp', 'application/pdf'],
     handler: async ({ principal, params, reply }) => {
       const f = await s.files.open(principal.districtId, params.id);
       return reply.header('content-type', f.mime).header('content-length', f.size).header('x-content-type-options', 'nosniff').send(f.stream);

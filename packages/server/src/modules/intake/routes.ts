@@ -5,6 +5,7 @@ import { DEFAULT_DEDUP } from '@onegrid/domain/intake/dedup';
 import { DomainError } from '@onegrid/domain/errors';
 import { route } from '../../platform/http.ts';
 import type { Services } from '../../services.ts';
+import { IntakeSettingsSchema, Models, ModelSchema, Suggestions } from './intake-schemas.ts';
 import { DEFAULT_GEOCODE_THRESHOLD } from './gazetteer-service.ts';
 import { INTAKE_DEFAULTS, type IntakeSettings } from './intake-service.ts';
 
@@ -57,6 +58,7 @@ export function intakeRoutes(app: FastifyInstance, s: Services): void {
     summary: "Top-3 categories for a description, with calibrated probabilities and the model version that made them",
     tags: ['intake'],
     body: z.object({ text: z.string().max(5000) }),
+    response: Suggestions,
     handler: async ({ principal, body }) => s.classifier.suggest(principal.districtId, body.text),
   });
   route(app, {
@@ -65,6 +67,7 @@ export function intakeRoutes(app: FastifyInstance, s: Services): void {
     permission: 'taxonomy.read',
     summary: "The district's classifier models (newest first) with held-out metrics, the base model and the active version",
     tags: ['intake'],
+    response: Models,
     handler: async ({ principal }) => s.classifier.models(principal.districtId),
   });
   route(app, {
@@ -74,6 +77,7 @@ export function intakeRoutes(app: FastifyInstance, s: Services): void {
     summary: 'Retrain from the shipped corpus plus cases whose category a person confirmed; the new model becomes active',
     tags: ['intake'],
     successStatus: 201,
+    response: ModelSchema,
     handler: async ({ principal }) => s.classifier.retrain(principal.districtId),
   });
   route(app, {
@@ -82,6 +86,7 @@ export function intakeRoutes(app: FastifyInstance, s: Services): void {
     permission: 'taxonomy.read',
     summary: 'Intake automation in force: automatic dispatch on/off and the classify, dispatch, geocode and dedup thresholds',
     tags: ['settings'],
+    response: IntakeSettingsSchema,
     handler: async ({ principal }) => {
       const d = await s.org.districtById(principal.districtId);
       return effective(JSON.parse(d?.settings ?? '{}'));
@@ -94,6 +99,7 @@ export function intakeRoutes(app: FastifyInstance, s: Services): void {
     summary: 'Change intake automation; omitted fields keep their value, per-category dedup entries replace the old ones',
     tags: ['settings'],
     body: intakeSettings,
+    response: IntakeSettingsSchema,
     handler: async ({ principal, body }) => {
       const { geocodeThreshold, dedup, ...rest } = body;
       const d = await s.org.districtById(principal.districtId);

@@ -57,6 +57,18 @@ export class NotifyService {
     if (Number(r.numUpdatedRows) === 0) throw new DomainError('NOT_FOUND', `webhook ${id} not found`);
   }
 
+  /** Its delivery log goes with it: nothing is sent to a removed endpoint again. */
+  async deleteWebhook(p: Principal, id: string): Promise<void> {
+    const n = await this.store.db.transaction().execute(async (trx) => {
+      const h = await trx.selectFrom('webhooks').select('id').where('district_id', '=', p.districtId).where('id', '=', id).executeTakeFirst();
+      if (!h) return 0;
+      await trx.deleteFrom('webhook_deliveries').where('webhook_id', '=', id).execute();
+      await trx.deleteFrom('webhooks').where('id', '=', id).execute();
+      return 1;
+    });
+    if (n === 0) throw new DomainError('NOT_FOUND', `webhook ${id} not found`);
+  }
+
   async deliveries(p: Principal, webhookId: string, limit: number) {
     const rows = await this.store.db
       .selectFrom('webhook_deliveries')

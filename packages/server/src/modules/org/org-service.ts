@@ -160,6 +160,18 @@ export class OrgService {
     return { ...unitView(u), geometry: g ? JSON.parse(g) : null };
   }
 
+  /** Names only: a unit's code, kind and place in the tree are fixed once cases refer to it. */
+  async renameUnit(districtId: string, id: string, patch: { name?: string | undefined; nameEn?: string | null | undefined }): Promise<UnitView> {
+    if (patch.name === undefined && patch.nameEn === undefined) throw new DomainError('VALIDATION_FAILED', 'body: name at least one of name, nameEn');
+    const set = { ...(patch.name !== undefined ? { name: patch.name } : {}), ...(patch.nameEn !== undefined ? { name_en: patch.nameEn } : {}) };
+    const n = await repo.rename(this.store.db, districtId, id, set, this.clock.now());
+    if (n === 0) throw new DomainError('NOT_FOUND', `unit ${id} not found`);
+    this.invalidate(districtId);
+    const u = (await this.directory(districtId)).unit(id);
+    if (!u) throw new DomainError('NOT_FOUND', `unit ${id} not found`);
+    return unitView(u);
+  }
+
   /**
    * Validates the whole file first; writes everything in one transaction or nothing.
    * `onProgress(done, total)` feeds the CLI's progress bar.

@@ -2,7 +2,9 @@ import { toStored } from '@onegrid/domain/geo/coords';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { route } from '../../platform/http.ts';
+import { itemsOf } from '../../platform/schemas.ts';
 import type { Services } from '../../services.ts';
+import { AreaCollection, LocateResult, UnitSchema, UnitWithGeometry } from './org-schemas.ts';
 import { UNIT_KINDS } from './unit-kinds.ts';
 
 export function orgRoutes(app: FastifyInstance, s: Services): void {
@@ -18,6 +20,7 @@ export function orgRoutes(app: FastifyInstance, s: Services): void {
       q: z.string().max(50).optional(),
       limit: z.coerce.number().int().min(1).max(20000).default(1000),
     }),
+    response: itemsOf(UnitSchema),
     handler: async ({ principal, query }) => ({ items: await s.org.listUnits(principal.districtId, query) }),
   });
   route(app, {
@@ -27,6 +30,7 @@ export function orgRoutes(app: FastifyInstance, s: Services): void {
     summary: 'Area polygons of one level as a GeoJSON FeatureCollection (GCJ-02) for maps',
     tags: ['organisation'],
     query: z.object({ level: z.enum(['street', 'community', 'grid']).default('street') }),
+    response: AreaCollection,
     handler: async ({ principal, query }) =>
       s.org.areas(principal.districtId, { street: ['street', 'town'], community: ['community', 'village'], grid: ['grid'] }[query.level]),
   });
@@ -37,7 +41,19 @@ export function orgRoutes(app: FastifyInstance, s: Services): void {
     summary: 'One unit with its geometry (GeoJSON, GCJ-02)',
     tags: ['organisation'],
     params: z.object({ id: z.string() }),
+    response: UnitWithGeometry,
     handler: async ({ principal, params }) => s.org.unit(principal.districtId, params.id),
+  });
+  route(app, {
+    method: 'PATCH',
+    url: '/api/v1/units/:id',
+    permission: 'org.write',
+    summary: "Rename a unit (Chinese and English name); code, kind and parent stay as imported",
+    tags: ['organisation'],
+    params: z.object({ id: z.string() }),
+    body: z.object({ name: z.string().trim().min(1).max(100).optional(), nameEn: z.string().trim().max(100).nullable().optional() }),
+    response: UnitSchema,
+    handler: async ({ principal, params, body }) => s.org.renameUnit(principal.districtId, params.id, body),
   });
   route(app, {
     method: 'GET',
@@ -50,6 +66,7 @@ export function orgRoutes(app: FastifyInstance, s: Services): void {
       lat: z.coerce.number().min(-90).max(90),
       crs: z.enum(['gcj02', 'wgs84']).default('gcj02'),
     }),
+    response: LocateResult,
     handler: async ({ principal, query }) => {
       const [lng, lat] = toStored(query.lng, query.lat, query.crs);
       return { lng, lat, ...(await s.org.directory(principal.districtId)).locate(lng, lat) };
@@ -72,6 +89,7 @@ export function orgRoutes(app: FastifyInstance, s: Services): void {
       summary: 'Import units/grids from a GeoJSON FeatureCollection; any bad feature imports nothing',
       tags: ['organisation'],
       body: z.unknown(),
+      response: z.object({ imported: z.number().int() }),
       handler: async ({ principal, body }) => s.org.importUnits(principal.districtId, body),
     });
   });

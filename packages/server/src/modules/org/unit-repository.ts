@@ -62,6 +62,10 @@ export const unitRepository = {
       .executeTakeFirst();
     return r?.geometry ?? null;
   },
+  async rename(q: Q, districtId: string, id: string, set: { name?: string; name_en?: string | null }, at: number): Promise<number> {
+    const r = await q.updateTable('units').set({ ...set, updated_at: at }).where('district_id', '=', districtId).where('id', '=', id).executeTakeFirst();
+    return Number(r.numUpdatedRows);
+  },
   /** Cheap fingerprint so every process notices another one's import. */
   async fingerprint(q: Q, districtId: string): Promise<string> {
     const r = await q

@@ -6,6 +6,7 @@
  */
 import { DomainError } from '@onegrid/domain/errors';
 import type { DeviceTypeCode } from '@onegrid/domain/perception/device-types';
+import type { Condition } from '@onegrid/domain/perception/rules';
 import type { DeviceRow } from '../../db/schema.ts';
 import type { Store } from '../../db/store.ts';
 import type { Clock } from '../../platform/clock.ts';
@@ -16,6 +17,19 @@ import { type DeviceProblem, parseDeviceFile } from './device-file.ts';
 import { perceptionRepository as repo } from './perception-repository.ts';
 
 const REFRESH_MS = 5_000;
+/** A device of a type without an offline rule counts as offline after an hour of silence. */
+export const OFFLINE_AFTER_MS = 60 * 60_000;
+
+export const DEVICE_STATES = ['online', 'offline', 'alarm'] as const;
+export type DeviceState = (typeof DEVICE_STATES)[number];
+
+/** The shortest silence an offline condition (alone or inside an AND) alarms on. */
+function offlineMinutes(c: Condition): number | null {
+  if (c.kind === 'offline') return c.minutes;
+  if (c.kind !== 'all') return null;
+  const m = c.of.map(offlineMinutes).filter((x): x is number => x !== null);
+  return m.length ? Math.min(...m) : null;
+}
 
 export interface Device {
   id: string;
@@ -140,19 +154,35 @@ export class DeviceService {
     return repo.devices(this.store.db, districtId, { type }).then((rows) => rows.map(deviceOf));
   }
 
-  /** Devices with their latest value per measurement. */
-  async list(districtId: string, filter: { type?: string | undefined }) {
+  /**
+   * Devices with their latest value per measurement and their state: `alarm` while an alarm of
+   * theirs is not cleared, `offline` when silent longer than their type's offline rule allows
+   * (OFFLINE_AFTER_MS without one), else `online`.
+   */
+  async list(districtId: string, filter: { type?: string | undefined; state?: DeviceState | undefined }) {
     const rows = await repo.devices(this.store.db, districtId, filter);
-    const latest = await repo.latestOf(this.store.db, rows.map((r) => r.id));
+    const [latest, alarmed, rules] = await Promise.all([repo.latestOf(this.store.db, rows.map((r) => r.id)), repo.openAlarmDevices(this.store.db, districtId), repo.rules(this.store.db, districtId)]);
     const byDevice = new Map<string, Record<string, { value: number; at: string }>>();
+    const lastSeen = new Map<string, number>();
     for (const l of latest) {
       const m = byDevice.get(l.device_id) ?? {};
       m[l.measurement] = { value: l.value, at: new Date(l.at).toISOString() };
       byDevice.set(l.device_id, m);
+      lastSeen.set(l.device_id, Math.max(lastSeen.get(l.device_id) ?? 0, l.at));
     }
-    return rows.map((r) => {
+    const silentMs = new Map<string, number>();
+    for (const r of rules) {
+      const minutes = r.active === 1 ? offlineMinutes(JSON.parse(r.condition) as Condition) : null;
+      if (minutes !== null) silentMs.set(r.device_type, Math.min(silentMs.get(r.device_type) ?? Number.POSITIVE_INFINITY, minutes * 60_000));
+    }
+    const inAlarm = new Set(alarmed.map((a) => a.device_id));
+    const now = this.clock.now();
+    const out = rows.map((r) => {
       const d = deviceOf(r);
-      return { ...d, createdAt: new Date(d.createdAt).toISOString(), latest: byDevice.get(r.id) ?? {} };
+      const seen = lastSeen.get(r.id) ?? null;
+      const state: DeviceState = inAlarm.has(r.id) ? 'alarm' : seen !== null && now - seen <= (silentMs.get(r.type) ?? OFFLINE_AFTER_MS) ? 'online' : 'offline';
+      return { ...d, createdAt: new Date(d.createdAt).toISOString(), latest: byDevice.get(r.id) ?? {}, lastSeenAt: seen === null ? null : new Date(seen).toISOString(), state };
     });
+    return filter.state ? out.filter((d) => d.state === filter.state) : out;
   }
 }

@@ -218,6 +218,10 @@ export const perceptionRepository = {
     await q.updateTable('alarms').set({ status: 'cleared', open_key: null, cleared_at: at, cleared_values: values }).where('id', '=', open.id).execute();
     return open;
   },
+  /** Devices with an alarm not yet cleared (raised or acknowledged). */
+  openAlarmDevices(q: Q, districtId: string): Promise<Array<{ device_id: string }>> {
+    return q.selectFrom('alarms').select('device_id').distinct().where('district_id', '=', districtId).where('status', 'in', ['raised', 'acknowledged']).execute();
+  },
   alarmById(q: Q, id: string): Promise<AlarmRow | undefined> {
     return q.selectFrom('alarms').selectAll().where('id', '=', id).executeTakeFirst();
   },

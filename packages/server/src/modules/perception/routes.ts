@@ -6,6 +6,9 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { route } from '../../platform/http.ts';
 import type { Services } from '../../services.ts';
+import { itemsOf } from '../../platform/schemas.ts';
+import { AlarmSchema, DeviceSchema, DeviceTypeSchema, IngestResult, Reading, Rollup, RuleSchema, TelemetryStatus } from './perception-schemas.ts';
+import { DEVICE_STATES } from './device-service.ts';
 import type { Incoming } from './telemetry-service.ts';
 
 const MAX_BATCH = 10_000;
@@ -76,6 +79,7 @@ export function perceptionRoutes(app: FastifyInstance, s: Services): void {
       summary: `Ingest sensor readings: a JSON array (or {"readings": [...]}) or JSON lines of {device, at, values}; up to ${MAX_BATCH} per request. Bad readings are rejected one by one with a reason and counted`,
       tags: ['perception'],
       body: z.string(),
+      response: IngestResult,
       handler: async ({ principal, body, req }) => {
         const items = messagesOf(String(req.headers['content-type'] ?? 'application/json'), body);
         if (items === null) {
@@ -104,6 +108,7 @@ export function perceptionRoutes(app: FastifyInstance, s: Services): void {
     permission: 'perception.read',
     summary: 'Ingest counters (accepted, rejected by reason, per source), rule states and the MQTT connection',
     tags: ['perception'],
+    response: TelemetryStatus,
     handler: async ({ principal }) => s.telemetry.status(principal.districtId),
   });
   route(app, {
@@ -112,15 +117,17 @@ export function perceptionRoutes(app: FastifyInstance, s: Services): void {
     permission: 'perception.read',
     summary: 'Device types with their measurements, units and ranges',
     tags: ['perception'],
+    response: itemsOf(DeviceTypeSchema),
     handler: async () => ({ items: Object.entries(DEVICE_TYPES).map(([code, t]) => ({ code, ...t })) }),
   });
   route(app, {
     method: 'GET',
     url: '/api/v1/perception/devices',
     permission: 'perception.read',
-    summary: 'Devices of the district with their latest value per measurement',
+    summary: 'Devices of the district with their latest value per measurement, when last heard and their state (online, offline: silent too long, alarm: an alarm not cleared)',
     tags: ['perception'],
-    query: z.object({ type: deviceType.optional() }),
+    query: z.object({ type: deviceType.optional(), state: z.enum(DEVICE_STATES).optional() }),
+    response: itemsOf(DeviceSchema),
     handler: async ({ principal, query }) => ({ items: await s.devices.list(principal.districtId, query) }),
   });
   route(app, {
@@ -131,6 +138,7 @@ export function perceptionRoutes(app: FastifyInstance, s: Services): void {
     tags: ['perception'],
     params: z.object({ code: z.string() }),
     query: z.object({ measurement: z.string().min(1), since: z.iso.datetime().optional(), limit: z.coerce.number().int().min(1).max(10_000).default(1000) }),
+    response: itemsOf(Reading),
     handler: async ({ principal, params, query }) => {
       const since = query.since ? Date.parse(query.since) : s.clock.now() - 86_400_000;
       return { items: await s.telemetry.readings(principal.districtId, params.code, query.measurement, since, query.limit) };
@@ -150,6 +158,7 @@ export function perceptionRoutes(app: FastifyInstance, s: Services): void {
       until: z.iso.datetime().optional(),
       limit: z.coerce.number().int().min(1).max(10_000).default(2000),
     }),
+    response: itemsOf(Rollup),
     handler: async ({ principal, params, query }) => {
       const until = query.until ? Date.parse(query.until) : s.clock.now() + 3_600_000;
       const since = query.since ? Date.parse(query.since) : until - (query.bucket === 'hour' ? 7 * 86_400_000 : 86_400_000);
@@ -162,6 +171,7 @@ export function perceptionRoutes(app: FastifyInstance, s: Services): void {
     permission: 'perception.read',
     summary: 'Alarm rules of the district',
     tags: ['perception'],
+    response: itemsOf(RuleSchema),
     handler: async ({ principal }) => ({ items: await s.rules.list(principal.districtId) }),
   });
   route(app, {
@@ -172,6 +182,7 @@ export function perceptionRoutes(app: FastifyInstance, s: Services): void {
     tags: ['perception'],
     successStatus: 201,
     body: ruleBody,
+    response: RuleSchema,
     handler: async ({ principal, body }) => s.rules.create(principal.districtId, body),
   });
   route(app, {
@@ -182,6 +193,7 @@ export function perceptionRoutes(app: FastifyInstance, s: Services): void {
     tags: ['perception'],
     params: z.object({ id: z.string() }),
     body: ruleBody,
+    response: RuleSchema,
     handler: async ({ principal, params, body }) => s.rules.update(principal.districtId, params.id, body),
   });
   route(app, {
@@ -199,6 +211,7 @@ export function perceptionRoutes(app: FastifyInstance, s: Services): void {
       deviceId: z.string().optional(),
       limit: z.coerce.number().int().min(1).max(1000).default(200),
     }),
+    response: itemsOf(AlarmSchema),
     handler: async ({ principal, query }) => ({ items: await s.alarms.list(principal, query) }),
   });
   route(app, {
@@ -208,6 +221,7 @@ export function perceptionRoutes(app: FastifyInstance, s: Services): void {
     summary: 'One alarm',
     tags: ['perception'],
     params: z.object({ id: z.string() }),
+    response: AlarmSchema,
     handler: async ({ principal, params }) => s.alarms.get(principal, params.id),
   });
   route(app, {
@@ -217,6 +231,7 @@ export function perceptionRoutes(app: FastifyInstance, s: Services): void {
     summary: "Acknowledge a raised alarm: it becomes a case (channel sensor) reported by the district's system user, or joins the open case of the same device and rule",
     tags: ['perception'],
     params: z.object({ id: z.string() }),
+    response: AlarmSchema,
     handler: async ({ principal, params }) => s.alarms.acknowledge(principal, params.id),
   });
 }

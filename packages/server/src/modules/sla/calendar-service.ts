@@ -16,6 +16,9 @@ export interface DistrictSettings {
   defaultLimits?: StageLimits;
   /** Urgencies whose limits run on natural time, day and night (default: emergency). */
   naturalTimeUrgencies?: Urgency[];
+  /** The district's own days off (local holidays) and working days; each overrides the shipped data. */
+  holidays?: string[];
+  workdays?: string[];
 }
 
 export const FALLBACK_LIMITS: StageLimits = {
@@ -30,6 +33,16 @@ let holidays: HolidayData | null = null;
 export function shippedHolidays(): HolidayData {
   holidays ??= JSON.parse(fs.readFileSync(dataFile('calendar', 'cn-2024-2026.json'), 'utf8')) as HolidayData;
   return holidays;
+}
+
+/** Shipped dates with the district's own on top: a date the district lists wins over the shipped list. */
+export function districtHolidays(s: Pick<DistrictSettings, 'holidays' | 'workdays'>): HolidayData {
+  const base = shippedHolidays();
+  const own = { holidays: new Set(s.holidays ?? []), workdays: new Set(s.workdays ?? []) };
+  return {
+    holidays: [...new Set([...base.holidays.filter((d) => !own.workdays.has(d)), ...own.holidays])].sort(),
+    workdays: [...new Set([...base.workdays.filter((d) => !own.holidays.has(d)), ...own.workdays])].sort(),
+  };
 }
 
 export interface DistrictClock {
@@ -66,7 +79,7 @@ export class CalendarService {
     const d = await this.org.districtById(districtId);
     const s = JSON.parse(d?.settings ?? '{}') as DistrictSettings;
     const hours: WorkingHours | undefined = s.workingHours ? { periods: s.workingHours } : undefined;
-    const calendar = new WorkingCalendar(shippedHolidays(), hours);
+    const calendar = new WorkingCalendar(districtHolidays(s), hours);
     const natural = new Set<string>(s.naturalTimeUrgencies ?? ['emergency']);
     return {
       calendar,

@@ -2,7 +2,9 @@ import { ORDER_SOURCES, ORDER_STATUSES } from '@onegrid/domain/supervision/order
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { route } from '../../platform/http.ts';
+import { itemsOf } from '../../platform/schemas.ts';
 import type { Services } from '../../services.ts';
+import { CardSchema, OrderPage, OrderSchema, OrderWithHistory, SupervisionSettingsSchema } from './supervision-schemas.ts';
 
 const id = z.string().min(1).max(100);
 
@@ -54,6 +56,7 @@ export function supervisionRoutes(app: FastifyInstance, s: Services): void {
     tags: ['supervision'],
     successStatus: 201,
     body: issueBody,
+    response: OrderSchema,
     handler: async ({ principal, body }) => s.supervision.issueAs(principal, body),
   });
   route(app, {
@@ -63,6 +66,7 @@ export function supervisionRoutes(app: FastifyInstance, s: Services): void {
     summary: 'The supervision ledger (督办台账) of your unit subtree; status is a comma list, newest first',
     tags: ['supervision'],
     query: listQuery,
+    response: OrderPage,
     handler: async ({ principal, query }) =>
       s.supervision.list(principal, {
         ...query,
@@ -78,6 +82,7 @@ export function supervisionRoutes(app: FastifyInstance, s: Services): void {
     summary: 'One supervision order with its history (issued, escalated, responded, closed)',
     tags: ['supervision'],
     params: z.object({ id }),
+    response: OrderWithHistory,
     handler: async ({ principal, params }) => s.supervision.get(principal, params.id),
   });
   route(app, {
@@ -92,6 +97,7 @@ export function supervisionRoutes(app: FastifyInstance, s: Services): void {
       fileIds: z.array(id).max(20).optional(),
       version: z.number().int().positive().optional(),
     }),
+    response: OrderSchema,
     handler: async ({ principal, params, body }) => s.supervision.respond(principal, params.id, body),
   });
   route(app, {
@@ -102,6 +108,7 @@ export function supervisionRoutes(app: FastifyInstance, s: Services): void {
     tags: ['supervision'],
     params: z.object({ id }),
     body: z.object({ note: z.string().max(2000).optional(), version: z.number().int().positive().optional() }),
+    response: OrderSchema,
     handler: async ({ principal, params, body }) => s.supervision.close(principal, params.id, body),
   });
   route(app, {
@@ -111,6 +118,7 @@ export function supervisionRoutes(app: FastifyInstance, s: Services): void {
     summary: 'Yellow and red cards (黄牌/红牌) of one evaluation period for your unit subtree',
     tags: ['supervision'],
     query: z.object({ period: z.string().trim().min(1, 'name the period, e.g. 2026-03').max(40) }),
+    response: itemsOf(CardSchema),
     handler: async ({ principal, query }) => ({ items: await s.supervision.cards(principal, query.period) }),
   });
   route(app, {
@@ -119,6 +127,7 @@ export function supervisionRoutes(app: FastifyInstance, s: Services): void {
     permission: 'evaluation.manage',
     summary: 'Supervision settings in force: response deadline (working hours) and card thresholds per indicator',
     tags: ['settings'],
+    response: SupervisionSettingsSchema,
     handler: async ({ principal }) => s.supervision.settings(principal.districtId),
   });
   route(app, {
@@ -128,6 +137,7 @@ export function supervisionRoutes(app: FastifyInstance, s: Services): void {
     summary: 'Change supervision settings; omitted fields keep their value, a cards list replaces the old one',
     tags: ['settings'],
     body: settingsBody,
+    response: SupervisionSettingsSchema,
     handler: async ({ principal, body }) => s.supervision.updateSettings(principal.districtId, body),
   });
 }

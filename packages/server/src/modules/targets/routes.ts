@@ -4,6 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { route } from '../../platform/http.ts';
 import type { Services } from '../../services.ts';
+import { itemsOf } from '../../platform/schemas.ts';
+import { Board, Reported, ReviewSchema, TargetSchema, TargetWithProgress } from './target-schemas.ts';
 import { targetInputSchema } from './target-input.ts';
 
 const asOf = z.iso
@@ -39,6 +41,7 @@ export function targetRoutes(app: FastifyInstance, s: Services): void {
     summary: 'Targets and tasks the caller may see, each with its status (on_track, at_risk, behind, achieved) as of now or asOf',
     tags: ['targets'],
     query: z.object({ year, category: z.string().optional(), status: z.enum(TARGET_STATUSES).optional(), asOf }),
+    response: itemsOf(TargetSchema),
     handler: async ({ principal, query }) => ({ items: await s.targets.list(principal, query) }),
   });
   route(app, {
@@ -48,6 +51,7 @@ export function targetRoutes(app: FastifyInstance, s: Services): void {
     summary: "The leaders' board: counts by status and category, targets behind or at risk, overdue reports by unit",
     tags: ['targets'],
     query: z.object({ year, asOf }),
+    response: Board,
     handler: async ({ principal, query }) => s.targets.board(principal, query),
   });
   route(app, {
@@ -58,6 +62,7 @@ export function targetRoutes(app: FastifyInstance, s: Services): void {
     tags: ['targets'],
     params: idParam,
     query: z.object({ asOf }),
+    response: TargetWithProgress,
     handler: async ({ principal, params, query }) => s.targets.get(principal, params.id, query.asOf),
   });
   route(app, {
@@ -68,6 +73,7 @@ export function targetRoutes(app: FastifyInstance, s: Services): void {
     tags: ['targets'],
     successStatus: 201,
     body: targetInputSchema,
+    response: TargetSchema,
     handler: async ({ principal, body }) => s.targets.create(principal, body),
   });
   route(app, {
@@ -78,6 +84,7 @@ export function targetRoutes(app: FastifyInstance, s: Services): void {
     tags: ['targets'],
     params: idParam,
     body: targetInputSchema.extend({ version: z.number().int().positive() }),
+    response: TargetSchema,
     handler: async ({ principal, params, body }) => s.targets.update(principal, params.id, body),
   });
   route(app, {
@@ -89,6 +96,7 @@ export function targetRoutes(app: FastifyInstance, s: Services): void {
     successStatus: 201,
     params: idParam,
     body: progressBody,
+    response: Reported,
     handler: async ({ principal, params, body }) => s.targets.report(principal, params.id, body),
   });
   app.register(async (scoped) => {
@@ -114,6 +122,7 @@ export function targetRoutes(app: FastifyInstance, s: Services): void {
     summary: 'Reviews (复盘), newest first; filter by subject (a case or an alarm)',
     tags: ['targets'],
     query: z.object({ subjectKind: subjectKind.optional(), subjectId: z.string().optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
+    response: itemsOf(ReviewSchema),
     handler: async ({ principal, query }) => ({ items: await s.reviews.list(principal, query) }),
   });
   route(app, {
@@ -123,6 +132,7 @@ export function targetRoutes(app: FastifyInstance, s: Services): void {
     summary: 'One review',
     tags: ['targets'],
     params: idParam,
+    response: ReviewSchema,
     handler: async ({ principal, params }) => s.reviews.get(principal, params.id),
   });
   route(app, {
@@ -133,6 +143,7 @@ export function targetRoutes(app: FastifyInstance, s: Services): void {
     tags: ['targets'],
     successStatus: 201,
     body: reviewBody.extend({ subject: z.object({ kind: subjectKind, id: z.string().min(1) }) }),
+    response: ReviewSchema,
     handler: async ({ principal, body }) => {
       const { subject, ...input } = body;
       return s.reviews.create(principal, subject, input);
@@ -146,6 +157,7 @@ export function targetRoutes(app: FastifyInstance, s: Services): void {
     tags: ['targets'],
     params: idParam,
     body: reviewBody.extend({ version: z.number().int().positive() }),
+    response: ReviewSchema,
     handler: async ({ principal, params, body }) => s.reviews.update(principal, params.id, body),
   });
 }

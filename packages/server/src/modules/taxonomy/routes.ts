@@ -2,7 +2,9 @@ import { STAGES, URGENCIES } from '@onegrid/domain/case/sla';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { route } from '../../platform/http.ts';
+import { itemsOf, Ok } from '../../platform/schemas.ts';
 import type { Services } from '../../services.ts';
+import { CategorySchema, ResponsibilityRuleSchema } from './taxonomy-schemas.ts';
 
 const Limit = z.object({ amount: z.number().positive().max(10000), unit: z.enum(['minute', 'hour', 'day']) });
 const StageLimits = z.object(Object.fromEntries(STAGES.map((st) => [st, Limit])) as Record<(typeof STAGES)[number], typeof Limit>);
@@ -17,6 +19,7 @@ export function taxonomyRoutes(app: FastifyInstance, s: Services): void {
     summary: 'Categories: GB/T 47678.5-2026 components and matters plus local extensions, with limits and conditions',
     tags: ['taxonomy'],
     query: z.object({ kind: Kind.optional(), q: z.string().max(50).optional() }),
+    response: itemsOf(CategorySchema),
     handler: async ({ principal, query }) => ({ items: await s.taxonomy.list(principal.districtId, query) }),
   });
   route(app, {
@@ -40,6 +43,7 @@ export function taxonomyRoutes(app: FastifyInstance, s: Services): void {
       autoDispatch: z.boolean().default(false),
       dedupRadiusM: z.number().int().min(10).max(5000).default(100),
     }),
+    response: CategorySchema,
     handler: async ({ principal, body }) => s.taxonomy.createLocal(principal.districtId, body),
   });
   route(app, {
@@ -59,6 +63,7 @@ export function taxonomyRoutes(app: FastifyInstance, s: Services): void {
       dedupRadiusM: z.number().int().min(10).max(5000).optional(),
       active: z.boolean().optional(),
     }),
+    response: CategorySchema,
     handler: async ({ principal, params, body }) => s.taxonomy.update(principal.districtId, params.kind, params.code, body),
   });
   route(app, {
@@ -67,6 +72,7 @@ export function taxonomyRoutes(app: FastifyInstance, s: Services): void {
     permission: 'taxonomy.read',
     summary: 'The responsibility matrix: category × area → responsible unit',
     tags: ['taxonomy'],
+    response: itemsOf(ResponsibilityRuleSchema),
     handler: async ({ principal }) => ({ items: await s.taxonomy.rules(principal.districtId) }),
   });
   route(app, {
@@ -82,6 +88,7 @@ export function taxonomyRoutes(app: FastifyInstance, s: Services): void {
         .min(1)
         .max(5000),
     }),
+    response: itemsOf(ResponsibilityRuleSchema),
     handler: async ({ principal, body }) => ({ items: await s.taxonomy.addRules(principal.districtId, body.rules) }),
   });
   route(app, {
@@ -91,6 +98,7 @@ export function taxonomyRoutes(app: FastifyInstance, s: Services): void {
     summary: 'Remove a matrix rule',
     tags: ['taxonomy'],
     params: z.object({ id: z.string() }),
+    response: Ok,
     handler: async ({ principal, params }) => {
       await s.taxonomy.deleteRule(principal.districtId, params.id);
       return { ok: true };

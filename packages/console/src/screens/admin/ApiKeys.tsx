@@ -1,0 +1,104 @@
+/** API keys for integrations: create (the key is shown once), revoke. */
+import { Button, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag } from 'antd';
+import { useMemo, useState } from 'react';
+import { api, ok } from '../../api/client.ts';
+import { useI18n } from '../../i18n/i18n.tsx';
+import { fmtTime } from './time.ts';
+import { SecretOnce } from './Secret.tsx';
+import type { UserItem } from './model.ts';
+import { useAct, useLoad } from './useLoad.ts';
+
+interface KeyItem {
+  id: string;
+  name: string;
+  prefix: string;
+  username: string;
+  createdAt: number | string;
+  revokedAt: number | string | null;
+  lastUsedAt: number | string | null;
+}
+/** The list answers row columns; read either spelling so a camel-cased answer reads the same. */
+const toKey = (r: Record<string, unknown>): KeyItem => ({
+  id: String(r.id),
+  name: String(r.name),
+  prefix: String(r.prefix),
+  username: String(r.username ?? ''),
+  createdAt: (r.created_at ?? r.createdAt) as number,
+  revokedAt: (r.revoked_at ?? r.revokedAt ?? null) as number | null,
+  lastUsedAt: (r.last_used_at ?? r.lastUsedAt ?? null) as number | null,
+});
+
+export default function ApiKeys() {
+  const { t, lang } = useI18n();
+  const act = useAct();
+  const keys = useLoad(async () => ((await ok(api.GET('/api/v1/api-keys'))) as unknown as { items: Array<Record<string, unknown>> }).items.map(toKey), [] as KeyItem[]);
+  const users = useLoad(async () => ((await ok(api.GET('/api/v1/users', { params: { query: { limit: 1000 } } }))) as unknown as { items: UserItem[] }).items, [] as UserItem[]);
+  const [creating, setCreating] = useState(false);
+  const [secret, setSecret] = useState<string | null>(null);
+  const [form] = Form.useForm<{ name: string; userId: string }>();
+  const userOpts = useMemo(() => users.data.filter((u) => !u.disabled).map((u) => ({ value: u.id, label: `${u.displayName}（${u.username}）` })), [users.data]);
+
+  const create = async () => {
+    const v = await form.validateFields();
+    let key = '';
+    const done = await act(async () => {
+      key = ((await ok(api.POST('/api/v1/api-keys', { body: v }))) as unknown as { key: string }).key;
+    }, t('admCreated'));
+    if (done) {
+      setCreating(false);
+      setSecret(key);
+      await keys.reload();
+    }
+  };
+  const revoke = async (k: KeyItem) => {
+    if (await act(() => ok(api.DELETE('/api/v1/api-keys/{id}', { params: { path: { id: k.id } } })), t('admRevoked'))) await keys.reload();
+  };
+
+  return (
+    <Space orientation="vertical" style={{ width: '100%' }}>
+      <Button type="primary" onClick={() => {
+          form.resetFields();
+          setCreating(true);
+        }}>
+        {t('admNewKey')}
+      </Button>
+      <Table<KeyItem>
+        size="small"
+        rowKey="id"
+        loading={keys.loading}
+        dataSource={keys.data}
+        scroll={{ x: 800 }}
+        columns={[
+          { title: t('name'), dataIndex: 'name' },
+          { title: t('admPrefix'), dataIndex: 'prefix' },
+          { title: t('admActsAs'), dataIndex: 'username' },
+          { title: t('admCreatedAt'), render: (_, k) => fmtTime(k.createdAt, lang) },
+          { title: t('admLastUsed'), render: (_, k) => fmtTime(k.lastUsedAt, lang) },
+          { title: t('status'), render: (_, k) => (k.revokedAt ? <Tag>{t('admRevokedTag')}</Tag> : <Tag color="green">{t('admActive')}</Tag>) },
+          {
+            title: t('admOperations'),
+            render: (_, k) =>
+              !k.revokedAt && (
+                <Popconfirm title={t('admRevokeQ')} onConfirm={() => revoke(k)} okText={t('admConfirm')} cancelText={t('cancel')}>
+                  <Button size="small" danger aria-label={`${t('admRevoke')} ${k.name}`}>
+                    {t('admRevoke')}
+                  </Button>
+                </Popconfirm>
+              ),
+          },
+        ]}
+      />
+      <Modal title={t('admNewKey')} open={creating} onOk={create} onCancel={() => setCreating(false)} okText={t('admCreate')} cancelText={t('cancel')} forceRender>
+        <Form form={form} layout="vertical">
+          <Form.Item name="name" label={t('admKeyName')} rules={[{ required: true, whitespace: true, message: t('required') }, { max: 100 }]}>
+            <Input />
+          </Form.Item>
+          <Form.Item name="userId" label={t('admActsAs')} rules={[{ required: true, message: t('required') }]}>
+            <Select showSearch={{ optionFilterProp: 'label' }} options={userOpts} />
+          </Form.Item>
+        </Form>
+      </Modal>
+      <SecretOnce title={t('admKeyCreated')} secret={secret} onClose={() => setSecret(null)} />
+    </Space>
+  );
+}

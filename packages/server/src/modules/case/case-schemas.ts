@@ -1,0 +1,87 @@
+/** Response schemas of the case views (case-view.ts), shared by every route that returns a case. */
+import { ACTIONS, STATES } from '@onegrid/domain/case/lifecycle';
+import { STAGES, URGENCIES } from '@onegrid/domain/case/sla';
+import { z } from 'zod';
+import { IsoTime, UnitRef, UserRef } from '../../platform/schemas.ts';
+import { CHANNELS } from './case-service.ts';
+
+export const LightSchema = z.enum(['green', 'yellow', 'red']);
+
+export const CaseViewSchema = z.object({
+  id: z.string(),
+  number: z.string(),
+  state: z.enum(STATES),
+  version: z.number().int(),
+  channel: z.enum(CHANNELS),
+  description: z.string(),
+  location: z.object({ lng: z.number(), lat: z.number() }).nullable().describe('GCJ-02'),
+  repeatOf: z.string().nullable().describe('the closed case this one repeats'),
+  address: z.string().nullable(),
+  category: z.object({ kind: z.enum(['component', 'matter']), code: z.string(), name: z.string().nullable() }).nullable(),
+  urgency: z.enum(URGENCIES),
+  reporter: z.object({ name: z.string().nullable(), phone: z.string().nullable().describe('masked unless you may see contacts') }).nullable(),
+  area: z.object({
+    street: UnitRef.nullable(),
+    community: UnitRef.nullable(),
+    grid: UnitRef.nullable(),
+    socialGrid: UnitRef.nullable(),
+    outsideJurisdiction: z.boolean(),
+  }),
+  leadUnit: UnitRef.nullable(),
+  cohandlers: z.array(UnitRef),
+  stage: z.enum(STAGES).nullable(),
+  stageStartedAt: IsoTime.nullable(),
+  warnAt: IsoTime.nullable(),
+  deadlineAt: IsoTime.nullable(),
+  light: LightSchema.nullable().describe('null while suspended or without a clock'),
+  remainingWorkingMinutes: z.number().nullable(),
+  suspended: z.boolean(),
+  supervised: z.boolean(),
+  escalated: z.boolean(),
+  postponement: z.object({ pending: z.boolean(), until: IsoTime.nullable(), reason: z.string().nullable() }).nullable(),
+  reworkCount: z.number().int(),
+  returnCount: z.number().int(),
+  postponeCount: z.number().int(),
+  mergedInto: z.string().nullable(),
+  satisfaction: z.enum(['satisfied', 'basically_satisfied', 'unsatisfied']).nullable(),
+  resolved: z.boolean().nullable(),
+  photos: z.array(z.string()).describe('file ids'),
+  createdAt: IsoTime,
+  updatedAt: IsoTime,
+  closedAt: IsoTime.nullable(),
+  allowedActions: z.array(z.enum(ACTIONS)).optional().describe('what the caller may do now (single-case reads and actions)'),
+});
+
+export const CasePage = z.object({ items: z.array(CaseViewSchema), nextCursor: z.string().nullable() });
+
+export const CaseEventSchema = z.object({
+  id: z.string(),
+  seq: z.number().int(),
+  action: z.string(),
+  from: z.enum(STATES).nullable(),
+  to: z.enum(STATES),
+  at: IsoTime,
+  actor: UserRef.nullable(),
+  unit: UnitRef.nullable(),
+  reason: z.string().nullable(),
+  payload: z.record(z.string(), z.unknown()),
+});
+
+/** What intake recorded at report time; null for cases reported before intake kept its decisions. */
+export const IntakeDecisions = z.object({
+  intake: z
+    .looseObject({
+      decisions: z.array(z.looseObject({ step: z.string(), outcome: z.string() })),
+      categoryConfidence: z.number().optional(),
+    })
+    .nullable(),
+});
+
+export const RoutingStat = z.object({
+  rule: z.string(),
+  unitId: z.string(),
+  unitName: z.string().nullable(),
+  dispatched: z.number().int(),
+  returned: z.number().int(),
+  returnRate: z.number(),
+});
