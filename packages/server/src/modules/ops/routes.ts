@@ -162,8 +162,8 @@ export function opsRoutes(app: FastifyInstance, s: Services): void {
         ...(body.holidays ? { holidays: [...new Set(body.holidays)].sort() } : {}),
         ...(body.workdays ? { workdays: [...new Set(body.workdays)].sort() } : {}),
       };
+      // Every process's calendar follows the settings text (CalendarService), this one at once.
       const settings = await s.org.updateSettings(principal.districtId, patch);
-      s.calendars.invalidate(principal.districtId);
       return { settings };
     },
   });

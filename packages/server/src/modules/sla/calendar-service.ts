@@ -53,31 +53,30 @@ export interface DistrictClock {
   basis(urgency: string): TimeBasis;
 }
 
+/**
+ * Each district's working time, rebuilt whenever its settings text changes. The settings come
+ * through the org service's short-lived district cache, so a calendar changed in one process
+ * (the API) reaches every other (the worker's timers) within seconds, without a restart.
+ */
 export class CalendarService {
-  private readonly cache = new Map<string, Promise<DistrictClock>>();
+  private readonly cache = new Map<string, { settings: string; clock: DistrictClock }>();
 
   constructor(
     private readonly org: OrgService,
     private readonly defaultWarnRatio: number,
   ) {}
 
-  forDistrict(districtId: string): Promise<DistrictClock> {
-    let p = this.cache.get(districtId);
-    if (!p) {
-      p = this.load(districtId);
-      this.cache.set(districtId, p);
-      p.catch(() => this.cache.delete(districtId));
-    }
-    return p;
+  async forDistrict(districtId: string): Promise<DistrictClock> {
+    const settings = (await this.org.districtById(districtId))?.settings ?? '{}';
+    const hit = this.cache.get(districtId);
+    if (hit && hit.settings === settings) return hit.clock;
+    const clock = this.build(settings);
+    this.cache.set(districtId, { settings, clock });
+    return clock;
   }
 
-  invalidate(districtId: string): void {
-    this.cache.delete(districtId);
-  }
-
-  private async load(districtId: string): Promise<DistrictClock> {
-    const d = await this.org.districtById(districtId);
-    const s = JSON.parse(d?.settings ?? '{}') as DistrictSettings;
+  private build(text: string): DistrictClock {
+    const s = JSON.parse(text) as DistrictSettings;
     const hours: WorkingHours | undefined = s.workingHours ? { periods: s.workingHours } : undefined;
     const calendar = new WorkingCalendar(districtHolidays(s), hours);
     const natural = new Set<string>(s.naturalTimeUrgencies ?? ['emergency']);
