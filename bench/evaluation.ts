@@ -98,7 +98,7 @@ export async function run(argv: string[]): Promise<void> {
 
     // 1. The whole evaluation, every object type, on a cold service.
     const evaluateAll = async () => {
-      const svc = new EvaluationService(s.store, s.clock, s.org, s.auth, s.cases);
+      const svc = new EvaluationService(s.store, s.clock, s.org, s.auth, s.cases, s.audit);
       const perType: number[] = [];
       const rows: number[] = [];
       for (const objectType of OBJECT_TYPES) {

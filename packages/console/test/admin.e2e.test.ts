@@ -1,8 +1,8 @@
 /**
  * 系统管理 end to end in Chromium: the district's admin creates a user who then signs in, changes a
  * category's time limit, adds a holiday, creates an API key that works and a webhook, imports a
- * grid from GeoJSON (and sees a bad file refused feature by feature); a non-admin is not offered
- * the screen and the API refuses them. Every tab is saved to test-artifacts/.
+ * grid from GeoJSON (and sees a bad file refused feature by feature), and finds those changes in
+ * 操作日志; a non-admin is not offered the screen and the API refuses them. Every tab is saved to test-artifacts/.
  */
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -185,17 +185,45 @@ describe('系统管理 in Chromium', () => {
     await button(page.getByRole('dialog'), '保存').click();
     await succeeded(page);
     await page.getByRole('cell', { name: '06010 暴露垃圾' }).first().waitFor();
-    const rules = (await h.apiAs('admin', 'GET', '/api/v1/responsibility-rules')).json as { items: Array<Record<string, string>> };
-    expect(rules.items.map((r) => [r.category_code ?? r.categoryCode, r.area_unit_id ?? r.areaUnitId, r.unit_id ?? r.unitId])).toContainEqual(['06010', t.u.s1, t.u.cgj]);
+    const rules = (await h.apiAs('admin', 'GET', '/api/v1/responsibility-rules')).json as { items: Array<{ id: string; category: { code: string }; area: { id: string } | null; unit: { id: string } }> };
+    expect(rules.items.map((r) => [r.category.code, r.area?.id, r.unit.id])).toContainEqual(['06010', t.u.s1, t.u.cgj]);
+    // Editing changes the rule in place (PATCH): same id, new unit.
+    const added = rules.items.find((r) => r.category.code === '06010' && r.area?.id === t.u.s1 && r.unit.id === t.u.cgj);
+    await button(page.getByRole('row').filter({ hasText: '06010 暴露垃圾' }).filter({ hasText: '城管局' }).first(), '编辑').click();
+    await choose(page, '责任单位', '水利局');
+    await button(page.getByRole('dialog'), '保存').click();
+    await succeeded(page);
+    await page.getByRole('row').filter({ hasText: '06010 暴露垃圾' }).filter({ hasText: '水利局' }).first().waitFor();
+    const after = (await h.apiAs('admin', 'GET', '/api/v1/responsibility-rules')).json as typeof rules;
+    expect(after.items.find((r) => r.id === added?.id)?.unit.id).toBe(t.u.slj);
+    expect(after.items).toHaveLength(rules.items.length);
     await shot(page, 'responsibility');
     await tab('settings');
     await expect.poll(() => page.getByLabel('督办反馈时限（工作小时）').inputValue()).not.toBe('');
     await shot(page, 'settings');
   });
 
+  it('lists the change just made in 操作日志, and a leader sees that tab alone', async () => {
+    await tab('audit');
+    const paused = page.getByRole('row').filter({ hasText: '暂停 Webhook' });
+    await paused.first().waitFor();
+    expect(await paused.first().textContent()).toContain('http://127.0.0.1:9/onegrid-hook');
+    expect(await paused.first().textContent()).toContain(t.users.admin as string);
+    await choose(page, '操作', '修改用户');
+    await button(page, '查询').click();
+    await page.getByRole('row').filter({ hasText: '受理员小王' }).first().waitFor();
+    expect(await page.getByRole('row').filter({ hasText: '暂停 Webhook' }).count()).toBe(0);
+    await shot(page, 'audit');
+    const { page: p, ctx } = await h.signIn('leader');
+    await p.goto(`${h.base}#/admin/users`);
+    await p.getByRole('tab', { name: '操作日志' }).waitFor();
+    expect(await p.getByRole('tab').count()).toBe(1);
+    await ctx.close();
+  });
+
   it('fits a phone', async () => {
     const { page: p, ctx } = await h.signIn('admin', { viewport: PHONE });
-    for (const key of ['units', 'users', 'calendar']) {
+    for (const key of ['units', 'users', 'calendar', 'audit']) {
       await p.goto(`${h.base}#/admin/${key}`);
       await p.getByRole('tabpanel').waitFor();
       await p.waitForLoadState('networkidle');

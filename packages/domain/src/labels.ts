@@ -28,9 +28,10 @@ export const CHANNEL_NAMES: Names = {
 };
 
 export const LIGHT_NAMES: Names = { green: ['绿灯', 'Green'], yellow: ['黄灯', 'Yellow'], red: ['红灯', 'Red'], none: ['无时限', 'No limit'] };
-export const DEVICE_STATE_NAMES: Names = { online: ['在线', 'Online'], offline: ['离线', 'Offline'], alarm: ['告警', 'Alarm'] };
+export const DEVICE_STATE_NAMES: Names = { online: ['在线', 'Online'], offline: ['离线', 'Offline'], alarm: ['告警中', 'In alarm'] };
 export const TARGET_STATUS_NAMES: Names = { on_track: ['正常推进', 'On track'], at_risk: ['存在风险', 'At risk'], behind: ['进度滞后', 'Behind'], achieved: ['已完成', 'Achieved'] };
-export const ORDER_STATUS_NAMES: Names = { open: ['待反馈', 'Open'], escalated: ['已升级', 'Escalated'], responded: ['已反馈', 'Responded'], closed: ['已办结', 'Closed'] };
+/** 督办单 states in the wording of the supervision ledger and the server's messages (the unit 回复s). */
+export const ORDER_STATUS_NAMES: Names = { open: ['待回复', 'Open'], escalated: ['已升级', 'Escalated'], responded: ['已回复', 'Responded'], closed: ['已办结', 'Closed'] };
 
 /** A code's names, or the code itself in both languages when it has none. */
 export const label = (names: Names, code: string) => {

@@ -8,6 +8,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { authRoutes } from './modules/auth/routes.ts';
+import { auditRoutes } from './modules/audit/routes.ts';
 import { caseRoutes } from './modules/case/routes.ts';
 import { streamRoutes } from './modules/case/stream-routes.ts';
 import { fileRoutes } from './modules/files/routes.ts';
@@ -55,6 +56,7 @@ export async function buildApp(s: Services, opts: { logger?: boolean | object } 
   });
 
   authRoutes(app, s);
+  auditRoutes(app, s);
   orgRoutes(app, s);
   taxonomyRoutes(app, s);
   caseRoutes(app, s);

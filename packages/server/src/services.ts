@@ -9,6 +9,7 @@ import { openStore, type Store } from './db/store.ts';
 import { Bus } from './platform/bus.ts';
 import { NatsBusTransport } from './platform/nats-bus.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
+import { AuditService } from './modules/audit/audit-service.ts';
 import { AuthService } from './modules/auth/auth-service.ts';
 import { CaseService } from './modules/case/case-service.ts';
 import { FileService } from './modules/files/file-service.ts';
@@ -42,6 +43,7 @@ export interface Services {
   clock: Clock;
   bus: Bus;
   org: OrgService;
+  audit: AuditService;
   auth: AuthService;
   taxonomy: TaxonomyService;
   calendars: CalendarService;
@@ -76,9 +78,10 @@ export async function createServices(config: Config, opts: { store?: Store; cloc
   if (opts.migrate !== false) await migrateToLatest(store);
   const clock = opts.clock ?? systemClock;
   const bus = new Bus();
-  const org = new OrgService(store, clock);
-  const auth = new AuthService(store, org, clock, config.sessionTtlMs);
-  const taxonomy = new TaxonomyService(store, org, clock);
+  const audit = new AuditService(store, clock);
+  const org = new OrgService(store, clock, audit);
+  const auth = new AuthService(store, org, clock, config.sessionTtlMs, audit);
+  const taxonomy = new TaxonomyService(store, org, clock, audit);
   const calendars = new CalendarService(org, config.warnRatio);
   const files = new FileService(store, clock, path.join(config.dataDir, 'files'));
   const cases = new CaseService(store, clock, org, taxonomy, calendars, auth, files);
@@ -94,7 +97,7 @@ export async function createServices(config: Config, opts: { store?: Store; cloc
   const outbox = new OutboxProcessor(store, clock, org, bus);
   const supervision = new SupervisionService(store, clock, org, calendars, auth, files, cases, log);
   supervision.subscribe(outbox);
-  const evaluation = new EvaluationService(store, clock, org, auth, cases, supervision);
+  const evaluation = new EvaluationService(store, clock, org, auth, cases, audit, supervision);
   const cockpit = new CockpitService(store, clock, org, taxonomy);
   for (const topic of COCKPIT_TOPICS) outbox.on(topic, (trx, m) => cockpit.apply(trx, m));
   const targets = new TargetService(store, clock, org, files, log, supervision);
@@ -109,6 +112,7 @@ export async function createServices(config: Config, opts: { store?: Store; cloc
     clock,
     bus,
     org,
+    audit,
     auth,
     taxonomy,
     calendars,
@@ -118,7 +122,7 @@ export async function createServices(config: Config, opts: { store?: Store; cloc
     classifier,
     gazetteer,
     log,
-    notify: new NotifyService(store, clock),
+    notify: new NotifyService(store, clock, audit),
     timers: new TimerWorker(store, clock),
     outbox,
     webhooks: new WebhookSender(store, clock),

@@ -215,6 +215,69 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The audit log (操作日志) of administrative changes in the district, newest first; page on with before=nextCursor */
+        get: {
+            parameters: {
+                query?: {
+                    action?: "user.create" | "user.update" | "user.disable" | "user.enable" | "user.password_reset" | "api_key.create" | "api_key.revoke" | "unit.import" | "unit.rename" | "category.create" | "category.update" | "responsibility_rule.create" | "responsibility_rule.update" | "responsibility_rule.delete" | "settings.calendar" | "settings.intake" | "settings.supervision" | "webhook.create" | "webhook.pause" | "webhook.resume" | "webhook.delete" | "boards.save" | "evaluation_scheme.save";
+                    /** @description a username or user id */
+                    actor?: string;
+                    before?: string;
+                    from?: string;
+                    limit?: number;
+                    subjectId?: string;
+                    subjectKind?: "user" | "api_key" | "district" | "unit" | "category" | "responsibility_rule" | "webhook" | "evaluation_scheme";
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @enum {string} */
+                                action: "user.create" | "user.update" | "user.disable" | "user.enable" | "user.password_reset" | "api_key.create" | "api_key.revoke" | "unit.import" | "unit.rename" | "category.create" | "category.update" | "responsibility_rule.create" | "responsibility_rule.update" | "responsibility_rule.delete" | "settings.calendar" | "settings.intake" | "settings.supervision" | "webhook.create" | "webhook.pause" | "webhook.resume" | "webhook.delete" | "boards.save" | "evaluation_scheme.save";
+                                actorUserId: string | null;
+                                actorUsername: string;
+                                /** Format: date-time */
+                                at: string;
+                                id: string;
+                                subjectId: string;
+                                /** @enum {string} */
+                                subjectKind: "user" | "api_key" | "district" | "unit" | "category" | "responsibility_rule" | "webhook" | "evaluation_scheme";
+                                summary: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/login": {
         parameters: {
             query?: never;
@@ -519,8 +582,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             address: string | null;
-                            /** @description what the caller may do now (single-case reads and actions) */
-                            allowedActions?: ("accept" | "reject" | "merge" | "unmerge" | "register" | "void" | "dispatch" | "sign" | "return" | "report_handled" | "check" | "check_pass" | "check_fail" | "close" | "visit" | "postpone_request" | "postpone_approve" | "postpone_deny" | "suspend" | "resume" | "supervise" | "comment" | "escalate" | "add_cohandler")[];
+                            allowedActions: ("accept" | "reject" | "merge" | "unmerge" | "register" | "void" | "dispatch" | "sign" | "return" | "report_handled" | "check" | "check_pass" | "check_fail" | "close" | "visit" | "postpone_request" | "postpone_approve" | "postpone_deny" | "suspend" | "resume" | "supervise" | "comment" | "escalate" | "add_cohandler")[];
                             area: {
                                 community: {
                                     code: string | null;
@@ -664,8 +726,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             address: string | null;
-                            /** @description what the caller may do now (single-case reads and actions) */
-                            allowedActions?: ("accept" | "reject" | "merge" | "unmerge" | "register" | "void" | "dispatch" | "sign" | "return" | "report_handled" | "check" | "check_pass" | "check_fail" | "close" | "visit" | "postpone_request" | "postpone_approve" | "postpone_deny" | "suspend" | "resume" | "supervise" | "comment" | "escalate" | "add_cohandler")[];
+                            allowedActions: ("accept" | "reject" | "merge" | "unmerge" | "register" | "void" | "dispatch" | "sign" | "return" | "report_handled" | "check" | "check_pass" | "check_fail" | "close" | "visit" | "postpone_request" | "postpone_approve" | "postpone_deny" | "suspend" | "resume" | "supervise" | "comment" | "escalate" | "add_cohandler")[];
                             area: {
                                 community: {
                                     code: string | null;
@@ -851,8 +912,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             address: string | null;
-                            /** @description what the caller may do now (single-case reads and actions) */
-                            allowedActions?: ("accept" | "reject" | "merge" | "unmerge" | "register" | "void" | "dispatch" | "sign" | "return" | "report_handled" | "check" | "check_pass" | "check_fail" | "close" | "visit" | "postpone_request" | "postpone_approve" | "postpone_deny" | "suspend" | "resume" | "supervise" | "comment" | "escalate" | "add_cohandler")[];
+                            allowedActions: ("accept" | "reject" | "merge" | "unmerge" | "register" | "void" | "dispatch" | "sign" | "return" | "report_handled" | "check" | "check_pass" | "check_fail" | "close" | "visit" | "postpone_request" | "postpone_approve" | "postpone_deny" | "suspend" | "resume" | "supervise" | "comment" | "escalate" | "add_cohandler")[];
                             area: {
                                 community: {
                                     code: string | null;
@@ -1061,12 +1121,26 @@ export interface paths {
                         "application/json": {
                             intake: ({
                                 categoryConfidence?: number;
-                                decisions: ({
+                                decisions: (({
+                                    candidates: ({
+                                        caseId: string;
+                                        distanceM: number;
+                                        number: string;
+                                        score: number;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    outcome: string;
+                                    /** @enum {string} */
+                                    step: "dedup";
+                                } & {
+                                    [key: string]: unknown;
+                                }) | ({
                                     outcome: string;
                                     step: string;
                                 } & {
                                     [key: string]: unknown;
-                                })[];
+                                }))[];
                             } & {
                                 [key: string]: unknown;
                             }) | null;
@@ -4701,14 +4775,25 @@ export interface paths {
                         "application/json": {
                             items: {
                                 /** @description null: the whole district */
-                                area_unit_id: string | null;
-                                category_code: string;
-                                /** @enum {string} */
-                                category_kind: "component" | "matter";
-                                created_at: number;
-                                district_id: string;
+                                area: {
+                                    code: string | null;
+                                    id: string;
+                                    name: string | null;
+                                } | null;
+                                category: {
+                                    code: string;
+                                    /** @enum {string} */
+                                    kind: "component" | "matter";
+                                    name: string | null;
+                                };
+                                /** Format: date-time */
+                                createdAt: string;
                                 id: string;
-                                unit_id: string;
+                                unit: {
+                                    code: string | null;
+                                    id: string;
+                                    name: string | null;
+                                };
                             }[];
                         };
                     };
@@ -4748,14 +4833,25 @@ export interface paths {
                         "application/json": {
                             items: {
                                 /** @description null: the whole district */
-                                area_unit_id: string | null;
-                                category_code: string;
-                                /** @enum {string} */
-                                category_kind: "component" | "matter";
-                                created_at: number;
-                                district_id: string;
+                                area: {
+                                    code: string | null;
+                                    id: string;
+                                    name: string | null;
+                                } | null;
+                                category: {
+                                    code: string;
+                                    /** @enum {string} */
+                                    kind: "component" | "matter";
+                                    name: string | null;
+                                };
+                                /** Format: date-time */
+                                createdAt: string;
                                 id: string;
-                                unit_id: string;
+                                unit: {
+                                    code: string | null;
+                                    id: string;
+                                    name: string | null;
+                                };
                             }[];
                         };
                     };
@@ -4805,7 +4901,60 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        patch?: never;
+        /** Change a matrix rule's category, area (null = the whole district) or responsible unit */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        areaUnitId?: string | null;
+                        categoryCode?: string;
+                        /** @enum {string} */
+                        categoryKind?: "component" | "matter";
+                        unitId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description null: the whole district */
+                            area: {
+                                code: string | null;
+                                id: string;
+                                name: string | null;
+                            } | null;
+                            category: {
+                                code: string;
+                                /** @enum {string} */
+                                kind: "component" | "matter";
+                                name: string | null;
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                            id: string;
+                            unit: {
+                                code: string | null;
+                                id: string;
+                                name: string | null;
+                            };
+                        };
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/api/v1/reviews": {

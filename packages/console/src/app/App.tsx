@@ -31,7 +31,8 @@ const NAV: Array<{ key: string; label: MessageKey; roles: string[] }> = [
   { key: 'sensors', label: 'sensors', roles: ALL },
   { key: 'supervision', label: 'supervision', roles: ['intake', 'shift_leader', 'dispatcher', 'handler', 'supervisor', 'leader', 'admin'] },
   { key: 'targets', label: 'targets', roles: ['intake', 'shift_leader', 'dispatcher', 'handler', 'supervisor', 'leader', 'admin'] },
-  { key: 'admin', label: 'admin', roles: ['admin'] },
+  // Leaders and supervisors find the audit log (操作日志) here; the other admin tabs stay the admin's.
+  { key: 'admin', label: 'admin', roles: ['admin', 'leader', 'supervisor'] },
 ];
 
 function Shell() {

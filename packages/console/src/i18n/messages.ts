@@ -1,5 +1,5 @@
 /** Console texts: zh-CN first, en-US alongside; codes and identifiers stay as the API sends them. */
-export { CHANNEL_NAMES, STATE_NAMES } from '@onegrid/domain/labels';
+export { CHANNEL_NAMES, DEVICE_STATE_NAMES, LIGHT_NAMES, ORDER_STATUS_NAMES, STATE_NAMES, TARGET_STATUS_NAMES } from '@onegrid/domain/labels';
 export const LANGS = ['zh-CN', 'en-US'] as const;
 export type Lang = (typeof LANGS)[number];
 
@@ -108,9 +108,6 @@ export const MESSAGES = {
   alarmAcknowledged: m('已确认', 'Acknowledged'),
   deviceType: m('设备类型', 'Device type'),
   deviceState: m('设备状态', 'Device state'),
-  stateOnline: m('在线', 'Online'),
-  stateOffline: m('离线', 'Offline'),
-  stateAlarm: m('告警中', 'In alarm'),
   allTypes: m('全部类型', 'All types'),
   allStates: m('全部状态', 'All states'),
   deviceCode: m('设备编号', 'Device code'),
@@ -134,6 +131,15 @@ export const MESSAGES = {
   offlineMinutes: m('离线判定（分钟）', 'Offline after (minutes)'),
   editThresholds: m('修改阈值', 'Edit thresholds'),
   urgency: m('紧急程度', 'Urgency'),
+  cohandlers: m('协办单位', 'Co-handlers'),
+  reporter: m('上报人', 'Reporter'),
+  reworkReturnPostpone: m('返工/退回/延期', 'Rework / returns / postponements'),
+  batchRegister: m('批量立案', 'Register'),
+  batchDispatch: m('批量派遣', 'Dispatch'),
+  sortDeadline: m('按时限', 'By deadline'),
+  sortNewest: m('最新上报', 'Newest'),
+  sortUpdated: m('最近更新', 'Recently updated'),
+  placeOrAddress: m('请定位或填写地址', 'Give a place or an address'),
   autoReport: m('自动立案', 'Auto-report'),
   saved: m('已保存', 'Saved'),
   save: m('保存', 'Save'),
@@ -180,6 +186,13 @@ export const MESSAGES = {
   issuedBy: m('督办人', 'Issued by'),
   issuedAt: m('督办时间', 'Issued'),
   respondBy: m('回复期限', 'Respond by'),
+  orderSubject: m('督办对象', 'Subject'),
+  orderSource: m('来源', 'Source'),
+  respond: m('回复', 'Respond'),
+  closeOrder: m('办结', 'Close'),
+  responseText: m('回复内容', 'Response'),
+  year: m('年度', 'Year'),
+  overdueReports: m('逾期未报', 'Overdue reports'),
   response: m('回复', 'Response'),
   overdueTag: m('已超期', 'Overdue'),
   deadlineHistory: m('延期、挂账与退回记录', 'Postponements, suspensions and returns'),
@@ -316,6 +329,21 @@ export const MESSAGES = {
   admYellowAt: m('黄牌线', 'Yellow at'),
   admRedAt: m('红牌线', 'Red at'),
   admAddCard: m('增加指标', 'Add an indicator'),
+  admAudit: m('操作日志', 'Audit log'),
+  audAction: m('操作', 'Action'),
+  audSubject: m('对象', 'Subject'),
+  audSubjectKind: m('对象类型', 'Subject type'),
+  audSubjectId: m('对象编号', 'Subject ID'),
+  audActor: m('操作人', 'By'),
+  audActorHint: m('用户名', 'Username'),
+  audTime: m('时间', 'Time'),
+  audRange: m('时间范围', 'Date range'),
+  audSummary: m('变更内容', 'What changed'),
+  audSearch: m('查询', 'Search'),
+  audReset: m('重置', 'Reset'),
+  audMore: m('加载更多', 'Load more'),
+  audAll: m('全部', 'All'),
+  audEnd: m('已全部加载', 'Everything is shown'),
   // Cockpit tabs and district boards
   overview: m('总览', 'Overview'),
   wholeDistrict: m('全区', 'Whole district'),
@@ -368,19 +396,48 @@ export const ACTION_NAMES: Record<string, [string, string]> = {
   master_closed: ['主案件已结案', 'Master closed'],
 };
 
-
-/** Supervision orders (督办单) as the case screen shows them. */
-export const ORDER_STATUS_NAMES: Record<string, [string, string]> = {
-  open: ['待回复', 'Open'],
-  escalated: ['已升级', 'Escalated'],
-  responded: ['已回复', 'Responded'],
-  closed: ['已办结', 'Closed'],
-};
 export const ORDER_SOURCE_NAMES: Record<string, [string, string]> = {
   manual: ['人工督办', 'Manual'],
   overdue: ['超时自动督办', 'Overdue'],
   target_report_overdue: ['目标逾期未报', 'Target report overdue'],
   card: ['红牌', 'Red card'],
+};
+
+/** 操作日志: what each audited administrative change is called, and what it changed. */
+export const AUDIT_ACTION_NAMES: Record<string, [string, string]> = {
+  'user.create': ['新建用户', 'User created'],
+  'user.update': ['修改用户', 'User changed'],
+  'user.disable': ['停用用户', 'User disabled'],
+  'user.enable': ['启用用户', 'User enabled'],
+  'user.password_reset': ['重置密码', 'Password reset'],
+  'api_key.create': ['新建 API 密钥', 'API key created'],
+  'api_key.revoke': ['吊销 API 密钥', 'API key revoked'],
+  'unit.import': ['导入单位与网格', 'Units imported'],
+  'unit.rename': ['修改单位名称', 'Unit renamed'],
+  'category.create': ['新增扩展类别', 'Category added'],
+  'category.update': ['修改类别与时限', 'Category changed'],
+  'responsibility_rule.create': ['新增责任规则', 'Rule added'],
+  'responsibility_rule.update': ['修改责任规则', 'Rule changed'],
+  'responsibility_rule.delete': ['删除责任规则', 'Rule removed'],
+  'settings.calendar': ['修改工作日历', 'Calendar changed'],
+  'settings.intake': ['修改受理设置', 'Intake settings changed'],
+  'settings.supervision': ['修改督办设置', 'Supervision settings changed'],
+  'webhook.create': ['新增 Webhook', 'Webhook added'],
+  'webhook.pause': ['暂停 Webhook', 'Webhook paused'],
+  'webhook.resume': ['恢复 Webhook', 'Webhook resumed'],
+  'webhook.delete': ['删除 Webhook', 'Webhook removed'],
+  'boards.save': ['保存专题看板', 'Boards saved'],
+  'evaluation_scheme.save': ['保存考核方案', 'Evaluation scheme saved'],
+};
+export const AUDIT_SUBJECT_NAMES: Record<string, [string, string]> = {
+  user: ['用户', 'User'],
+  api_key: ['API 密钥', 'API key'],
+  unit: ['单位', 'Unit'],
+  district: ['本区', 'District'],
+  category: ['类别', 'Category'],
+  responsibility_rule: ['责任规则', 'Responsibility rule'],
+  webhook: ['Webhook', 'Webhook'],
+  evaluation_scheme: ['考核方案', 'Evaluation scheme'],
 };
 
 // 系统管理 (Admin): names of roles, unit kinds, SLA stages and urgencies, limit units, evaluation indicators.
@@ -412,6 +469,7 @@ export const STAGE_NAMES: Record<string, [string, string]> = {
   handle: ['处置', 'Handle'],
   check: ['核查', 'Check'],
 };
+export const SATISFACTION_NAMES: Record<string, [string, string]> = { satisfied: ['满意', 'Satisfied'], basically_satisfied: ['基本满意', 'Basically satisfied'], unsatisfied: ['不满意', 'Unsatisfied'] };
 export const URGENCY_NAMES: Record<string, [string, string]> = { normal: ['一般', 'Normal'], urgent: ['紧急', 'Urgent'], emergency: ['特急', 'Emergency'] };
 export const LIMIT_UNIT_NAMES: Record<string, [string, string]> = { minute: ['分钟', 'min'], hour: ['小时', 'h'], day: ['工作日', 'days'] };
 export const INDICATOR_NAMES: Record<string, [string, string]> = {

@@ -1,28 +1,4 @@
 /** Small display helpers shared by the screens. */
-export interface UnitRef {
-  id: string;
-  name: string;
-}
-
-export interface CaseSummary {
-  id: string;
-  number: string;
-  state: string;
-  version: number;
-  channel: string;
-  description: string;
-  address: string | null;
-  category: { kind: string; code: string; name: string | null } | null;
-  light: 'green' | 'yellow' | 'red' | null;
-  remainingWorkingMinutes: number | null;
-  leadUnit: UnitRef | null;
-  area: { street: UnitRef | null; community: UnitRef | null; grid: UnitRef | null };
-  createdAt: string;
-  deadlineAt: string | null;
-  location: { lng: number; lat: number } | null;
-  allowedActions?: string[];
-}
-
 export const LIGHT_COLOR: Record<string, string> = { green: '#2e9d4c', yellow: '#e0a100', red: '#d4380d', none: '#8c8c8c' };
 
 export function minutes(m: number | null, lang: string): string {

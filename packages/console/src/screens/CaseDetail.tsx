@@ -7,11 +7,12 @@
 import { Alert, App, Button, Card, Checkbox, Col, DatePicker, Descriptions, Form, Input, Modal, Row, Select, Space, Spin, Tag, Timeline, Typography } from 'antd';
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { api, ok } from '../api/client.ts';
+import type { CaseView, ItemOf } from '../api/types.ts';
 import { go } from '../app/router.ts';
 import { useI18n } from '../i18n/i18n.tsx';
-import { ACTION_NAMES, CHANNEL_NAMES, STATE_NAMES } from '../i18n/messages.ts';
+import { ACTION_NAMES, CHANNEL_NAMES, SATISFACTION_NAMES, STATE_NAMES, URGENCY_NAMES } from '../i18n/messages.ts';
 import { AuthImage } from '../lib/AuthImage.tsx';
-import { type CaseSummary, LIGHT_COLOR, minutes, when } from '../lib/format.ts';
+import { LIGHT_COLOR, minutes, when } from '../lib/format.ts';
 import { subscribeLive } from '../lib/live.ts';
 import { unitOptions } from '../lib/units.ts';
 import { useSession } from '../app/session.tsx';
@@ -45,39 +46,13 @@ const FORMS: Record<string, Array<`${Field}` | `${Field}!`>> = {
   add_cohandler: ['units!'],
 };
 
-interface Detail extends CaseSummary {
-  urgency: string;
-  reporter: { name: string | null; phone: string | null } | null;
-  cohandlers: Array<{ id: string; name: string }>;
-  photos: string[];
-  supervised: boolean;
-  suspended: boolean;
-  postponement: { until: string; reason: string | null } | null;
-  reworkCount: number;
-  returnCount: number;
-  postponeCount: number;
-  warnAt: string | null;
-  closedAt: string | null;
-  allowedActions: string[];
-}
-interface EventView {
-  id: string;
-  seq: number;
-  action: string;
-  from: string | null;
-  to: string;
-  at: string;
-  actor: { name: string | null } | null;
-  unit: { name: string } | null;
-  reason: string | null;
-  payload: Record<string, unknown>;
-}
+type EventView = ItemOf<'/api/v1/cases/{id}/events', 'get'>;
 
 export function CaseDetail({ id }: { id: string }) {
   const { t, name, lang } = useI18n();
   const { message } = App.useApp();
   const session = useSession();
-  const [c, setC] = useState<Detail | null>(null);
+  const [c, setC] = useState<CaseView | null>(null);
   const [events, setEvents] = useState<EventView[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [action, setAction] = useState<string | null>(null);
@@ -88,8 +63,8 @@ export function CaseDetail({ id }: { id: string }) {
   const load = useCallback(async () => {
     try {
       const [d, ev] = await Promise.all([ok(api.GET('/api/v1/cases/{id}', { params: { path: { id } } })), ok(api.GET('/api/v1/cases/{id}/events', { params: { path: { id } } }))]);
-      setC(d as unknown as Detail);
-      setEvents((ev as unknown as { items: EventView[] }).items);
+      setC(d);
+      setEvents(ev.items);
     } catch (e) {
       setError((e as Error).message);
     }
@@ -129,7 +104,7 @@ export function CaseDetail({ id }: { id: string }) {
         body.resolved = !!v.resolved;
       }
       const r = await ok(api.POST('/api/v1/cases/{id}/actions/{action}', { params: { path: { id: c.id, action: a as 'accept' } }, body: body as never }));
-      setC(r as unknown as Detail);
+      setC(r);
       message.success(`${name(ACTION_NAMES, a)} ✓`);
       setAction(null);
       form.resetFields();
@@ -174,17 +149,17 @@ export function CaseDetail({ id }: { id: string }) {
               <Descriptions.Item label={t('description')} span="filled">
                 {c.description}
               </Descriptions.Item>
-              <Descriptions.Item label={t('category')}>{c.category ? `${c.category.name ?? ''} (${c.category.kind} ${c.category.code})` : '—'}</Descriptions.Item>
+              <Descriptions.Item label={t('category')}>{c.category ? `${c.category.name ?? ''} (${t(c.category.kind === 'component' ? 'admComponent' : 'admMatter')} ${c.category.code})` : '—'}</Descriptions.Item>
               <Descriptions.Item label={t('channel')}>{name(CHANNEL_NAMES, c.channel)}</Descriptions.Item>
               <Descriptions.Item label={t('area')}>{[c.area.street?.name, c.area.community?.name, c.area.grid?.name].filter(Boolean).join(' / ') || '—'}</Descriptions.Item>
               <Descriptions.Item label={t('address')}>{c.address ?? '—'}</Descriptions.Item>
               <Descriptions.Item label={t('leadUnit')}>{c.leadUnit?.name ?? '—'}</Descriptions.Item>
-              <Descriptions.Item label="协办 Co-handlers">{c.cohandlers.map((u) => u.name).join('、') || '—'}</Descriptions.Item>
+              <Descriptions.Item label={t('cohandlers')}>{c.cohandlers.map((u) => u.name).join('、') || '—'}</Descriptions.Item>
               <Descriptions.Item label={t('createdAt')}>{when(c.createdAt, lang)}</Descriptions.Item>
               <Descriptions.Item label={t('deadline')}>{when(c.deadlineAt, lang)}</Descriptions.Item>
-              <Descriptions.Item label="紧急程度 Urgency">{c.urgency}</Descriptions.Item>
-              <Descriptions.Item label="返工/退回/延期">{`${c.reworkCount} / ${c.returnCount} / ${c.postponeCount}`}</Descriptions.Item>
-              {c.reporter && <Descriptions.Item label="上报人 Reporter">{[c.reporter.name, c.reporter.phone].filter(Boolean).join(' ')}</Descriptions.Item>}
+              <Descriptions.Item label={t('urgency')}>{name(URGENCY_NAMES, c.urgency)}</Descriptions.Item>
+              <Descriptions.Item label={t('reworkReturnPostpone')}>{`${c.reworkCount} / ${c.returnCount} / ${c.postponeCount}`}</Descriptions.Item>
+              {c.reporter && <Descriptions.Item label={t('reporter')}>{[c.reporter.name, c.reporter.phone].filter(Boolean).join(' ')}</Descriptions.Item>}
               {c.postponement && <Descriptions.Item label={t('until')}>{`${when(c.postponement.until, lang)} ${c.postponement.reason ?? ''}`}</Descriptions.Item>}
             </Descriptions>
             {c.photos.length > 0 && (
@@ -251,7 +226,7 @@ export function CaseDetail({ id }: { id: string }) {
             </Form.Item>
           )}
           {has('units') && (
-            <Form.Item name="units" label="协办单位 Co-handlers" rules={[{ required: req('units'), message: t('required') }]}>
+            <Form.Item name="units" label={t('cohandlers')} rules={[{ required: req('units'), message: t('required') }]}>
               <Select mode="multiple" showSearch optionFilterProp="label" options={units} />
             </Form.Item>
           )}
@@ -269,11 +244,7 @@ export function CaseDetail({ id }: { id: string }) {
             <>
               <Form.Item name="satisfaction" label={t('satisfaction')} rules={[{ required: true, message: t('required') }]}>
                 <Select
-                  options={[
-                    { value: 'satisfied', label: lang === 'zh-CN' ? '满意' : 'Satisfied' },
-                    { value: 'basically_satisfied', label: lang === 'zh-CN' ? '基本满意' : 'Basically satisfied' },
-                    { value: 'unsatisfied', label: lang === 'zh-CN' ? '不满意' : 'Unsatisfied' },
-                  ]}
+                  options={Object.keys(SATISFACTION_NAMES).map((value) => ({ value, label: name(SATISFACTION_NAMES, value) }))}
                 />
               </Form.Item>
               <Form.Item name="resolved" valuePropName="checked">

@@ -22,7 +22,7 @@ type Place = { lng: number; lat: number; crs: 'gcj02' | 'wgs84' };
 const newKey = () => crypto.randomUUID();
 
 export function NewReport() {
-  const { t, name, lang } = useI18n();
+  const { t, name } = useI18n();
   const { has } = useSession();
   const { message } = App.useApp();
   const [form] = Form.useForm();
@@ -59,7 +59,7 @@ export function NewReport() {
 
   async function send(v: { description: string; channel: string; category?: string; address?: string }) {
     if (!place && !v.address?.trim()) {
-      message.error(lang === 'zh-CN' ? '请定位或填写地址' : 'Give a place or an address');
+      message.error(t('placeOrAddress'));
       return;
     }
     setSending(true);

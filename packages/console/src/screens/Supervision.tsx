@@ -5,27 +5,16 @@ import { api, ok } from '../api/client.ts';
 import type { ItemOf } from '../api/types.ts';
 import { useSession } from '../app/session.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
+import { ORDER_SOURCE_NAMES, ORDER_STATUS_NAMES } from '../i18n/messages.ts';
 import { when } from '../lib/format.ts';
 
 type Order = ItemOf<'/api/v1/supervision/orders', 'get'>;
-const STATUS: Record<string, [string, string, string]> = {
-  open: ['待回复', 'Open', 'blue'],
-  escalated: ['已升级', 'Escalated', 'red'],
-  responded: ['已回复', 'Responded', 'gold'],
-  closed: ['已办结', 'Closed', 'green'],
-};
-const SOURCE: Record<string, [string, string]> = {
-  manual: ['人工督办', 'Manual'],
-  overdue: ['超时自动督办', 'Overdue'],
-  target_report_overdue: ['目标逾期未报', 'Target report overdue'],
-  card: ['红牌', 'Red card'],
-};
+const STATUS_COLOR: Record<string, string> = { open: 'blue', escalated: 'red', responded: 'gold', closed: 'green' };
 
 export default function Supervision() {
-  const { t, lang } = useI18n();
+  const { t, lang, name } = useI18n();
   const { has } = useSession();
   const { message } = App.useApp();
-  const zh = lang === 'zh-CN';
   const [status, setStatus] = useState<string | undefined>();
   const [orders, setOrders] = useState<Order[]>([]);
   const [loading, setLoading] = useState(false);
@@ -73,7 +62,7 @@ export default function Supervision() {
             style={{ width: 140 }}
             value={status}
             onChange={setStatus}
-            options={Object.entries(STATUS).map(([k, v]) => ({ value: k, label: zh ? v[0] : v[1] }))}
+            options={Object.keys(ORDER_STATUS_NAMES).map((k) => ({ value: k, label: name(ORDER_STATUS_NAMES, k) }))}
           />
           <Button onClick={() => void load()}>{t('refresh')}</Button>
         </Space>
@@ -86,17 +75,16 @@ export default function Supervision() {
         dataSource={orders}
         scroll={{ x: 'max-content' }}
         columns={[
-          { title: zh ? '督办单号' : 'Number', dataIndex: 'number' },
-          { title: zh ? '对象' : 'Subject', render: (_, o) => (o.subject.kind === 'case' ? <a href={`#/cases/${o.subject.caseId}`}>{o.subject.caseNumber ?? o.subject.caseId}</a> : o.subject.kind) },
+          { title: t('orderNumber'), dataIndex: 'number' },
+          { title: t('orderSubject'), render: (_, o) => (o.subject.kind === 'case' ? <a href={`#/cases/${o.subject.caseId}`}>{o.subject.caseNumber ?? o.subject.caseId}</a> : o.subject.kind) },
           { title: t('unit'), render: (_, o) => o.unit?.name ?? '—' },
-          { title: zh ? '来源' : 'Source', render: (_, o) => (SOURCE[o.source] ? (zh ? SOURCE[o.source]?.[0] : SOURCE[o.source]?.[1]) : o.source) },
+          { title: t('orderSource'), render: (_, o) => name(ORDER_SOURCE_NAMES, o.source) },
           { title: t('reason'), dataIndex: 'reason', ellipsis: true },
-          { title: zh ? '回复时限' : 'Respond by', render: (_, o) => <span style={{ color: o.overdue ? '#d4380d' : undefined }}>{when(o.deadlineAt, lang)}</span> },
+          { title: t('respondBy'), render: (_, o) => <span style={{ color: o.overdue ? '#d4380d' : undefined }}>{when(o.deadlineAt, lang)}</span> },
           {
             title: t('status'),
             render: (_, o) => {
-              const s = STATUS[o.status];
-              return <Tag color={s?.[2]}>{s ? (zh ? s[0] : s[1]) : o.status}</Tag>;
+              return <Tag color={STATUS_COLOR[o.status]}>{name(ORDER_STATUS_NAMES, o.status)}</Tag>;
             },
           },
           {
@@ -105,12 +93,12 @@ export default function Supervision() {
               <Space>
                 {has('handler', 'dispatcher', 'leader', 'supervisor') && (o.status === 'open' || o.status === 'escalated') && (
                   <Button size="small" onClick={() => setActing({ order: o, kind: 'respond' })}>
-                    {zh ? '回复' : 'Respond'}
+                    {t('respond')}
                   </Button>
                 )}
                 {has('shift_leader', 'supervisor', 'leader') && o.status === 'responded' && (
                   <Button size="small" type="primary" onClick={() => setActing({ order: o, kind: 'close' })}>
-                    {zh ? '办结' : 'Close'}
+                    {t('closeOrder')}
                   </Button>
                 )}
               </Space>
@@ -120,7 +108,7 @@ export default function Supervision() {
         expandable={{ rowExpandable: (o) => !!o.response, expandedRowRender: (o) => o.response?.text }}
       />
       <Modal open={!!acting} title={acting?.order.number} onCancel={() => setActing(null)} onOk={() => void submit()} okText={t('submit')} cancelText={t('cancel')}>
-        <Input.TextArea aria-label={acting?.kind === 'respond' ? (zh ? '回复内容' : 'Response') : t('note')} rows={4} value={text} onChange={(e) => setText(e.target.value)} />
+        <Input.TextArea aria-label={acting?.kind === 'respond' ? t('responseText') : t('note')} rows={4} value={text} onChange={(e) => setText(e.target.value)} />
       </Modal>
     </Card>
   );

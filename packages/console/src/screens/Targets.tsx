@@ -4,18 +4,14 @@ import { useEffect, useState } from 'react';
 import { api, ok } from '../api/client.ts';
 import type { ItemOf, Of } from '../api/types.ts';
 import { useI18n } from '../i18n/i18n.tsx';
+import { TARGET_STATUS_NAMES } from '../i18n/messages.ts';
 
 type Target = ItemOf<'/api/v1/targets', 'get'>;
 type Board = Of<'/api/v1/targets/board', 'get'>;
-const STATUS: Record<string, [string, string, string]> = {
-  on_track: ['正常推进', 'On track', 'green'],
-  at_risk: ['存在风险', 'At risk', 'gold'],
-  behind: ['进度滞后', 'Behind', 'red'],
-  achieved: ['已完成', 'Achieved', 'blue'],
-};
+const STATUS_COLOR: Record<string, string> = { on_track: 'green', at_risk: 'gold', behind: 'red', achieved: 'blue' };
 
 export default function Targets() {
-  const { t, lang } = useI18n();
+  const { t, lang, name } = useI18n();
   const { message } = App.useApp();
   const [year, setYear] = useState(String(new Date().getFullYear()));
   const [board, setBoard] = useState<Board | null>(null);
@@ -33,22 +29,22 @@ export default function Targets() {
   return (
     <Space orientation="vertical" style={{ width: '100%' }}>
       <Space.Compact>
-        <Button disabled>{zh ? '年度' : 'Year'}</Button>
+        <Button disabled>{t('year')}</Button>
         <Input aria-label="year" value={year} onChange={(e) => setYear(e.target.value)} style={{ width: 120 }} />
       </Space.Compact>
       {board && (
         <Row gutter={[12, 12]}>
-          {Object.entries(STATUS).map(([k, [z, e, c]]) => (
+          {Object.entries(STATUS_COLOR).map(([k, c]) => (
             <Col xs={12} md={6} key={k}>
               <Card size="small">
-                <Statistic title={zh ? z : e} value={board.byStatus[k as keyof Board['byStatus']] ?? 0} styles={{ content: { color: c === 'gold' ? '#d48806' : c } }} />
+                <Statistic title={name(TARGET_STATUS_NAMES, k)} value={board.byStatus[k as keyof Board['byStatus']] ?? 0} styles={{ content: { color: c === 'gold' ? '#d48806' : c } }} />
               </Card>
             </Col>
           ))}
         </Row>
       )}
       {board && board.overdueByUnit.length > 0 && (
-        <Alert type="warning" showIcon title={`${zh ? '逾期未报' : 'Overdue reports'}: ${board.overdueByUnit.map((u) => `${u.unit?.name ?? '?'} ${u.count}`).join('、')}`} />
+        <Alert type="warning" showIcon title={`${t('overdueReports')}: ${board.overdueByUnit.map((u) => `${u.unit?.name ?? '?'} ${u.count}`).join('、')}`} />
       )}
       <Card size="small" title={t('board')}>
         <Table<Target>
@@ -67,8 +63,7 @@ export default function Targets() {
             {
               title: t('status'),
               render: (_, x) => {
-                const s = STATUS[x.status.status];
-                return <Tag color={s?.[2]}>{s ? (zh ? s[0] : s[1]) : x.status.status}</Tag>;
+                return <Tag color={STATUS_COLOR[x.status.status]}>{name(TARGET_STATUS_NAMES, x.status.status)}</Tag>;
               },
             },
           ]}

@@ -149,22 +149,22 @@ export function Workbench() {
           value={sort}
           onChange={setSort}
           options={[
-            { value: 'deadline_asc', label: lang === 'zh-CN' ? '按时限' : 'By deadline' },
-            { value: 'created_desc', label: lang === 'zh-CN' ? '最新上报' : 'Newest' },
-            { value: 'updated_desc', label: lang === 'zh-CN' ? '最近更新' : 'Recently updated' },
+            { value: 'deadline_asc', label: t('sortDeadline') },
+            { value: 'created_desc', label: t('sortNewest') },
+            { value: 'updated_desc', label: t('sortUpdated') },
           ]}
         />
         <Button onClick={() => void load()}>{t('refresh')}</Button>
         {queue.bulk === 'register' && (
           <Button type="primary" disabled={!selected.length} onClick={() => void bulk()}>
-            {lang === 'zh-CN' ? `批量立案 (${selected.length})` : `Register ${selected.length}`}
+            {`${t('batchRegister')} (${selected.length})`}
           </Button>
         )}
         {queue.bulk === 'dispatch' && (
           <>
             <Select aria-label={t('unit')} showSearch optionFilterProp="label" placeholder={t('unit')} style={{ width: 200 }} options={units} value={target} onChange={setTarget} />
             <Button type="primary" disabled={!selected.length || !target} onClick={() => void bulk()}>
-              {lang === 'zh-CN' ? `批量派遣 (${selected.length})` : `Dispatch ${selected.length}`}
+              {`${t('batchDispatch')} (${selected.length})`}
             </Button>
           </>
         )}
@@ -188,7 +188,7 @@ export function Workbench() {
             setCursor(r.nextCursor);
           }}
         >
-          {lang === 'zh-CN' ? '加载更多' : 'Load more'}
+          {t('audMore')}
         </Button>
       )}
       <Typography.Text type="secondary">{rows.length}</Typography.Text>

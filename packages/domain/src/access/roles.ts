@@ -39,6 +39,8 @@ export const PERMISSIONS = {
   // Reviews (复盘) of closed cases and settled alarms; each is seen only with its subject.
   'review.read': ['intake', 'shift_leader', 'dispatcher', 'handler', 'supervisor', 'leader', 'admin'],
   'review.write': ['shift_leader', 'dispatcher', 'handler', 'supervisor', 'leader'],
+  // The audit log (操作日志) of administrative changes: admins, and those who oversee them.
+  'audit.read': ['admin', 'leader', 'supervisor'],
   'self': PEOPLE,
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;

@@ -14,6 +14,7 @@ import * as m0015 from './migrations/0015_cockpit.ts';
 import * as m0011 from './migrations/0011_rule_auto_report.ts';
 import * as m0013 from './migrations/0013_supervision.ts';
 import * as m0014 from './migrations/0014_targets.ts';
+import * as m0016 from './migrations/0016_audit.ts';
 import type { Store } from './store.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
@@ -32,6 +33,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0011_rule_auto_report': m0011,
   '0013_supervision': m0013,
   '0014_targets': m0014,
+  '0016_audit': m0016,
 };
 
 class StaticProvider implements MigrationProvider {

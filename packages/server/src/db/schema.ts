@@ -585,6 +585,20 @@ export interface CockpitDailyRow {
   n: number;
 }
 
+/** One administrative change (操作日志); `summary` is JSON of the changed fields and their new values. */
+export interface AuditLogRow {
+  id: string;
+  district_id: string;
+  /** null when the actor's user row is gone or the change came from the system. */
+  actor_user_id: string | null;
+  actor_username: string;
+  action: string;
+  subject_kind: string;
+  subject_id: string;
+  summary: string;
+  at: number;
+}
+
 export interface DB {
   districts: DistrictRow;
   units: UnitRow;
@@ -629,4 +643,5 @@ export interface DB {
   target_progress: TargetProgressRow;
   target_reminders: TargetReminderRow;
   reviews: ReviewRow;
+  audit_log: AuditLogRow;
 }

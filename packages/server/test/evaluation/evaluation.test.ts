@@ -120,7 +120,7 @@ describe.each(STORES)('evaluation on $name', (kind) => {
   it('recomputes a closed period to the same numbers, and names the scheme version', async () => {
     const first = await results('supervisor', 'objectType=grid');
     // A fresh service: nothing cached, so the second answer is computed again from the events.
-    t.s.evaluation = new EvaluationService(t.s.store, t.s.clock, t.s.org, t.s.auth, t.s.cases, t.s.supervision);
+    t.s.evaluation = new EvaluationService(t.s.store, t.s.clock, t.s.org, t.s.auth, t.s.cases, t.s.audit, t.s.supervision);
     const again = await results('supervisor', 'objectType=grid');
     expect(again).toEqual(first);
     expect(first.scheme.version).toBe(0);

@@ -2,37 +2,20 @@
 import { Button, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag } from 'antd';
 import { useMemo, useState } from 'react';
 import { api, ok } from '../../api/client.ts';
+import type { ItemOf } from '../../api/types.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { fmtTime } from './time.ts';
 import { SecretOnce } from './Secret.tsx';
 import type { UserItem } from './model.ts';
-import { useAct, useLoad } from './useLoad.ts';
+import { useAct, useLoad } from '../../lib/use-load.ts';
 
-interface KeyItem {
-  id: string;
-  name: string;
-  prefix: string;
-  username: string;
-  createdAt: number | string;
-  revokedAt: number | string | null;
-  lastUsedAt: number | string | null;
-}
-/** The list answers row columns; read either spelling so a camel-cased answer reads the same. */
-const toKey = (r: Record<string, unknown>): KeyItem => ({
-  id: String(r.id),
-  name: String(r.name),
-  prefix: String(r.prefix),
-  username: String(r.username ?? ''),
-  createdAt: (r.created_at ?? r.createdAt) as number,
-  revokedAt: (r.revoked_at ?? r.revokedAt ?? null) as number | null,
-  lastUsedAt: (r.last_used_at ?? r.lastUsedAt ?? null) as number | null,
-});
+type KeyItem = ItemOf<'/api/v1/api-keys', 'get'>;
 
 export default function ApiKeys() {
   const { t, lang } = useI18n();
   const act = useAct();
-  const keys = useLoad(async () => ((await ok(api.GET('/api/v1/api-keys'))) as unknown as { items: Array<Record<string, unknown>> }).items.map(toKey), [] as KeyItem[]);
-  const users = useLoad(async () => ((await ok(api.GET('/api/v1/users', { params: { query: { limit: 1000 } } }))) as unknown as { items: UserItem[] }).items, [] as UserItem[]);
+  const keys = useLoad(async () => (await ok(api.GET('/api/v1/api-keys'))).items, [] as KeyItem[]);
+  const users = useLoad(async () => (await ok(api.GET('/api/v1/users', { params: { query: { limit: 1000 } } }))).items, [] as UserItem[]);
   const [creating, setCreating] = useState(false);
   const [secret, setSecret] = useState<string | null>(null);
   const [form] = Form.useForm<{ name: string; userId: string }>();
@@ -42,7 +25,7 @@ export default function ApiKeys() {
     const v = await form.validateFields();
     let key = '';
     const done = await act(async () => {
-      key = ((await ok(api.POST('/api/v1/api-keys', { body: v }))) as unknown as { key: string }).key;
+      key = (await ok(api.POST('/api/v1/api-keys', { body: v }))).key;
     }, t('admCreated'));
     if (done) {
       setCreating(false);

@@ -5,15 +5,9 @@ import 'dayjs/locale/zh-cn';
 import { useEffect, useMemo, useState } from 'react';
 import { api, ok } from '../../api/client.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
-import { useAct, useLoad } from './useLoad.ts';
+import { useAct, useLoad } from '../../lib/use-load.ts';
 
-interface CalendarState {
-  settings: { holidays?: string[]; workdays?: string[] };
-  warnRatio: number;
-  workingHours: Array<[number, number]>;
-  holidays: string[];
-  workdays: string[];
-}
+const loadCalendar = async () => ok(api.GET('/api/v1/settings/calendar'));
 interface HoursForm {
   periods: Array<{ start: string; end: string }>;
   warnRatio: number;
@@ -28,7 +22,7 @@ export default function Calendar() {
   const act = useAct();
   // Weekday and month names in the calendar come from dayjs, not from antd's locale.
   dayjs.locale(lang === 'zh-CN' ? 'zh-cn' : 'en');
-  const cal = useLoad(async () => (await ok(api.GET('/api/v1/settings/calendar'))) as unknown as CalendarState, null as CalendarState | null);
+  const cal = useLoad(loadCalendar, null as Awaited<ReturnType<typeof loadCalendar>> | null);
   const [day, setDay] = useState('');
   const [form] = Form.useForm<HoursForm>();
   const holidays = useMemo(() => new Set(cal.data?.holidays), [cal.data]);
@@ -36,7 +30,8 @@ export default function Calendar() {
   const own = { holidays: cal.data?.settings.holidays ?? [], workdays: cal.data?.settings.workdays ?? [] };
 
   useEffect(() => {
-    if (cal.data) form.setFieldsValue({ periods: cal.data.workingHours.map(([a, b]) => ({ start: toHhmm(a), end: toHhmm(b) })), warnRatio: cal.data.warnRatio });
+    // openapi-fetch reads the [start, end] pairs as number[]; the schema guarantees two.
+    if (cal.data) form.setFieldsValue({ periods: cal.data.workingHours.map(([a = 0, b = 0]) => ({ start: toHhmm(a), end: toHhmm(b) })), warnRatio: cal.data.warnRatio });
   }, [cal.data, form]);
 
   const putDays = async (next: { holidays: string[]; workdays: string[] }) => {

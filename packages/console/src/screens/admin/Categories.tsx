@@ -5,7 +5,7 @@ import { api, ok } from '../../api/client.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { LIMIT_UNIT_NAMES, STAGE_NAMES, URGENCY_NAMES } from '../../i18n/messages.ts';
 import { allCategories, type CategoryItem, STAGES, URGENCIES } from './model.ts';
-import { useAct, useLoad } from './useLoad.ts';
+import { useAct, useLoad } from '../../lib/use-load.ts';
 
 type CategoryForm = Pick<CategoryItem, 'active' | 'defaultUrgency' | 'limits'>;
 

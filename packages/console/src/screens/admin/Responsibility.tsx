@@ -2,26 +2,12 @@
 import { Button, Form, Modal, Popconfirm, Select, Space, Table } from 'antd';
 import { useMemo, useState } from 'react';
 import { api, ok } from '../../api/client.ts';
+import type { ItemOf } from '../../api/types.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { allCategories, allUnits, type CategoryItem, type UnitItem, unitLabel } from './model.ts';
-import { useAct, useLoad } from './useLoad.ts';
+import { useAct, useLoad } from '../../lib/use-load.ts';
 
-interface Rule {
-  id: string;
-  categoryKind: 'component' | 'matter';
-  categoryCode: string;
-  areaUnitId: string | null;
-  unitId: string;
-}
-/** The matrix as the API lists it (row columns), in the console's own names. */
-type RawRule = Record<string, string | null>;
-const toRule = (r: RawRule): Rule => ({
-  id: String(r.id),
-  categoryKind: (r.category_kind ?? r.categoryKind) as Rule['categoryKind'],
-  categoryCode: String(r.category_code ?? r.categoryCode),
-  areaUnitId: (r.area_unit_id ?? r.areaUnitId ?? null) as string | null,
-  unitId: String(r.unit_id ?? r.unitId),
-});
+type Rule = ItemOf<'/api/v1/responsibility-rules', 'get'>;
 
 const AREA_KINDS = new Set(['street', 'town', 'community', 'village', 'grid', 'social_grid']);
 const HANDLING_KINDS = new Set(['centre', 'department', 'street', 'town', 'community', 'village']);
@@ -36,13 +22,11 @@ interface RuleForm {
 export default function Responsibility() {
   const { t } = useI18n();
   const act = useAct();
-  const rules = useLoad(async () => ((await ok(api.GET('/api/v1/responsibility-rules'))) as unknown as { items: RawRule[] }).items.map(toRule), [] as Rule[]);
+  const rules = useLoad(async () => (await ok(api.GET('/api/v1/responsibility-rules'))).items, [] as Rule[]);
   const cats = useLoad(allCategories, [] as CategoryItem[]);
   const units = useLoad(allUnits, [] as UnitItem[]);
   const [editing, setEditing] = useState<Rule | 'new' | null>(null);
   const [form] = Form.useForm<RuleForm>();
-  const unitName = useMemo(() => new Map(units.data.map((u) => [u.id, u.name])), [units.data]);
-  const catName = useMemo(() => new Map(cats.data.map((c) => [`${c.kind}:${c.code}`, `${c.code} ${c.name}`])), [cats.data]);
   const catOpts = useMemo(() => cats.data.filter((c) => c.active).map((c) => ({ value: `${c.kind}:${c.code}`, label: `${c.code} ${c.majorName}/${c.name}` })), [cats.data]);
   const areaOpts = useMemo(() => [{ value: WHOLE, label: t('admWholeDistrict') }, ...units.data.filter((u) => AREA_KINDS.has(u.kind)).map((u) => ({ value: u.id, label: unitLabel(u) }))], [units.data, t]);
   const unitOpts = useMemo(() => units.data.filter((u) => HANDLING_KINDS.has(u.kind)).map((u) => ({ value: u.id, label: unitLabel(u) })), [units.data]);
@@ -50,16 +34,16 @@ export default function Responsibility() {
   const open = (r: Rule | 'new') => {
     setEditing(r);
     form.resetFields();
-    if (r !== 'new') form.setFieldsValue({ category: `${r.categoryKind}:${r.categoryCode}`, area: r.areaUnitId ?? WHOLE, unitId: r.unitId });
+    if (r !== 'new') form.setFieldsValue({ category: `${r.category.kind}:${r.category.code}`, area: r.area?.id ?? WHOLE, unitId: r.unit.id });
   };
   const save = async () => {
     const v = await form.validateFields();
-    const [categoryKind, categoryCode] = v.category.split(':') as [Rule['categoryKind'], string];
+    const [categoryKind, categoryCode] = v.category.split(':') as [Rule['category']['kind'], string];
+    const rule = { categoryKind, categoryCode, areaUnitId: v.area === WHOLE ? null : v.area, unitId: v.unitId };
     const old = editing;
-    // The API has no update: add the new rule first, then remove the old one, so a failure loses nothing.
     const done = await act(async () => {
-      await ok(api.POST('/api/v1/responsibility-rules', { body: { rules: [{ categoryKind, categoryCode, areaUnitId: v.area === WHOLE ? null : v.area, unitId: v.unitId }] } }));
-      if (old && old !== 'new') await ok(api.DELETE('/api/v1/responsibility-rules/{id}', { params: { path: { id: old.id } } }));
+      if (old && old !== 'new') await ok(api.PATCH('/api/v1/responsibility-rules/{id}', { params: { path: { id: old.id } }, body: rule }));
+      else await ok(api.POST('/api/v1/responsibility-rules', { body: { rules: [rule] } }));
     }, t('admSaved'));
     if (done) {
       setEditing(null);
@@ -83,9 +67,9 @@ export default function Responsibility() {
         pagination={{ pageSize: 50 }}
         scroll={{ x: 800 }}
         columns={[
-          { title: t('category'), render: (_, r) => catName.get(`${r.categoryKind}:${r.categoryCode}`) ?? r.categoryCode },
-          { title: t('area'), render: (_, r) => (r.areaUnitId ? (unitName.get(r.areaUnitId) ?? r.areaUnitId) : t('admWholeDistrict')) },
-          { title: t('admResponsibleUnit'), render: (_, r) => unitName.get(r.unitId) ?? r.unitId },
+          { title: t('category'), render: (_, r) => `${r.category.code} ${r.category.name ?? ''}`.trim() },
+          { title: t('area'), render: (_, r) => (r.area ? (r.area.name ?? r.area.id) : t('admWholeDistrict')) },
+          { title: t('admResponsibleUnit'), render: (_, r) => r.unit.name ?? r.unit.id },
           {
             title: t('admOperations'),
             render: (_, r) => (

@@ -2,23 +2,14 @@
 import { Button, Card, Col, Form, InputNumber, Row, Select, Space, Switch } from 'antd';
 import { useEffect } from 'react';
 import { api, ok } from '../../api/client.ts';
+import type { Of } from '../../api/types.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { INDICATOR_NAMES } from '../../i18n/messages.ts';
-import { useAct, useLoad } from './useLoad.ts';
+import { useAct, useLoad } from '../../lib/use-load.ts';
 
-interface Intake {
-  automation: boolean;
-  classifyThreshold: number;
-  autoDispatchThreshold: number;
-  repeatDays: number;
-  geocodeThreshold: number;
-  dedup: { autoThreshold: number; reviewThreshold: number };
-}
-type Threshold = { indicator: string } & ({ yellowBelow: number; redBelow: number } | { yellowAbove: number; redAbove: number });
-interface Supervision {
-  responseWorkingHours: number;
-  cards: Threshold[];
-}
+type Intake = Of<'/api/v1/settings/intake', 'get'>;
+type Supervision = Of<'/api/v1/settings/supervision', 'get'>;
+type Threshold = Supervision['cards'][number];
 /** A card threshold in the form: one pair of limits and which side of them is bad. */
 interface CardRow {
   indicator: string;
@@ -38,7 +29,7 @@ const prob = { min: 0, max: 1, step: 0.05 };
 function IntakeForm() {
   const { t } = useI18n();
   const act = useAct();
-  const cur = useLoad(async () => (await ok(api.GET('/api/v1/settings/intake'))) as unknown as Intake, null as Intake | null);
+  const cur = useLoad(async () => await ok(api.GET('/api/v1/settings/intake')), null as Intake | null);
   const [form] = Form.useForm<Intake>();
   useEffect(() => {
     if (cur.data) form.setFieldsValue(cur.data);
@@ -79,14 +70,14 @@ function IntakeForm() {
 function SupervisionForm() {
   const { t, name } = useI18n();
   const act = useAct();
-  const cur = useLoad(async () => (await ok(api.GET('/api/v1/settings/supervision'))) as unknown as Supervision, null as Supervision | null);
+  const cur = useLoad(async () => await ok(api.GET('/api/v1/settings/supervision')), null as Supervision | null);
   const [form] = Form.useForm<SupervisionForm>();
   useEffect(() => {
     if (cur.data) form.setFieldsValue({ responseWorkingHours: cur.data.responseWorkingHours, cards: cur.data.cards.map(toRow) });
   }, [cur.data, form]);
   const save = async (v: SupervisionForm) => {
     const body = { responseWorkingHours: v.responseWorkingHours, cards: (v.cards ?? []).map(toCard) };
-    if (await act(() => ok(api.PUT('/api/v1/settings/supervision', { body: body as never })), t('admSaved'))) await cur.reload();
+    if (await act(() => ok(api.PUT('/api/v1/settings/supervision', { body })), t('admSaved'))) await cur.reload();
   };
   return (
     <Card size="small" title={t('admSupervisionSettings')}>

@@ -6,7 +6,7 @@ import { useI18n } from '../../i18n/i18n.tsx';
 import { UNIT_KIND_NAMES } from '../../i18n/messages.ts';
 import type { AreaCollection } from '../../lib/MapView.tsx';
 import { allUnits, type UnitItem } from './model.ts';
-import { useAct, useLoad } from './useLoad.ts';
+import { useAct, useLoad } from '../../lib/use-load.ts';
 
 const MapView = lazy(() => import('../../lib/MapView.tsx'));
 
@@ -20,7 +20,7 @@ interface TreeNode {
 async function areaFeatures(): Promise<Map<string, Feature>> {
   const levels = ['street', 'community', 'grid'] as const;
   const fcs = await Promise.all(levels.map((level) => ok(api.GET('/api/v1/areas', { params: { query: { level } } }))));
-  return new Map(fcs.flatMap((fc) => (fc as unknown as AreaCollection).features.map((f) => [String(f.properties?.id), f] as const)));
+  return new Map(fcs.flatMap((fc) => fc.features.map((f) => [String(f.properties?.id), f] as const)));
 }
 
 export default function Units() {

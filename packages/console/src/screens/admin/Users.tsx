@@ -5,7 +5,7 @@ import { api, ok } from '../../api/client.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { ROLE_NAMES } from '../../i18n/messages.ts';
 import { allUnits, PEOPLE_ROLES, type UnitItem, type UserItem, unitLabel } from './model.ts';
-import { useAct, useLoad } from './useLoad.ts';
+import { useAct, useLoad } from '../../lib/use-load.ts';
 
 interface UserForm {
   username: string;
@@ -18,7 +18,7 @@ interface UserForm {
 export default function Users() {
   const { t, name } = useI18n();
   const act = useAct();
-  const users = useLoad(async () => (await ok(api.GET('/api/v1/users', { params: { query: { limit: 1000 } } }))) as unknown as { items: UserItem[] }, { items: [] });
+  const users = useLoad(() => ok(api.GET('/api/v1/users', { params: { query: { limit: 1000 } } })), { items: [] as UserItem[] });
   const units = useLoad(allUnits, [] as UnitItem[]);
   const [editing, setEditing] = useState<UserItem | 'new' | null>(null);
   const [resetting, setResetting] = useState<UserItem | null>(null);

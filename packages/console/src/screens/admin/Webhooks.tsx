@@ -2,27 +2,14 @@
 import { App, Button, Drawer, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag } from 'antd';
 import { useState } from 'react';
 import { api, ok } from '../../api/client.ts';
+import type { ItemOf } from '../../api/types.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { SecretOnce } from './Secret.tsx';
 import { fmtTime } from './time.ts';
-import { useAct, useLoad } from './useLoad.ts';
+import { useAct, useLoad } from '../../lib/use-load.ts';
 
-interface Hook {
-  id: string;
-  url: string;
-  topics: string[];
-  active: boolean;
-  createdAt: string;
-}
-interface Delivery {
-  id: string;
-  topic: string;
-  attempts: number;
-  deliveredAt: string | null;
-  failedAt: string | null;
-  lastStatus?: number | null;
-  lastError?: string | null;
-}
+type Hook = ItemOf<'/api/v1/webhooks', 'get'>;
+type Delivery = ItemOf<'/api/v1/webhooks/{id}/deliveries', 'get'>;
 
 const TOPIC = /^(\*|[a-z_]+\.(\*|[a-z_]+))$/;
 
@@ -30,7 +17,7 @@ export default function Webhooks() {
   const { t, lang } = useI18n();
   const act = useAct();
   const { message } = App.useApp();
-  const hooks = useLoad(async () => ((await ok(api.GET('/api/v1/webhooks'))) as unknown as { items: Hook[] }).items, [] as Hook[]);
+  const hooks = useLoad(async () => (await ok(api.GET('/api/v1/webhooks'))).items, [] as Hook[]);
   const [creating, setCreating] = useState(false);
   const [secret, setSecret] = useState<string | null>(null);
   const [log, setLog] = useState<{ hook: Hook; items: Delivery[] } | null>(null);
@@ -40,7 +27,7 @@ export default function Webhooks() {
     const v = await form.validateFields();
     let s = '';
     const done = await act(async () => {
-      s = ((await ok(api.POST('/api/v1/webhooks', { body: v }))) as unknown as { secret: string }).secret;
+      s = (await ok(api.POST('/api/v1/webhooks', { body: v }))).secret;
     }, t('admCreated'));
     if (done) {
       setCreating(false);
@@ -57,7 +44,7 @@ export default function Webhooks() {
   };
   const showLog = async (h: Hook) => {
     try {
-      const r = (await ok(api.GET('/api/v1/webhooks/{id}/deliveries', { params: { path: { id: h.id }, query: { limit: 100 } } }))) as unknown as { items: Delivery[] };
+      const r = await ok(api.GET('/api/v1/webhooks/{id}/deliveries', { params: { path: { id: h.id }, query: { limit: 100 } } }));
       setLog({ hook: h, items: r.items });
     } catch (e) {
       message.error((e as Error).message);

@@ -2,23 +2,12 @@
 import { App, Card, Table, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { api, ok } from '../../api/client.ts';
+import type { ItemOf } from '../../api/types.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { ORDER_SOURCE_NAMES, ORDER_STATUS_NAMES } from '../../i18n/messages.ts';
 import { when } from '../../lib/format.ts';
 
-interface Order {
-  id: string;
-  number: string;
-  unit: { name: string | null } | null;
-  source: string;
-  reason: string;
-  status: string;
-  overdue: boolean;
-  issuedBy: { name: string | null } | null;
-  issuedAt: string;
-  deadlineAt: string;
-  response: { text: string; at: string } | null;
-}
+type Order = ItemOf<'/api/v1/supervision/orders', 'get'>;
 const STATUS_COLOR: Record<string, string> = { open: 'blue', escalated: 'red', responded: 'gold', closed: 'green' };
 
 /** `stamp` changes when the case does, so a newly issued order shows without a reload. */
@@ -30,8 +19,8 @@ export function CaseOrders({ caseId, stamp }: { caseId: string; stamp: number })
   // biome-ignore lint/correctness/useExhaustiveDependencies: stamp is what asks for a reload
   useEffect(() => {
     let stopped = false;
-    ok(api.GET('/api/v1/supervision/orders', { params: { query: { caseId, limit: 50 } as never } }))
-      .then((r) => !stopped && setOrders((r as unknown as { items: Order[] }).items))
+    ok(api.GET('/api/v1/supervision/orders', { params: { query: { caseId, limit: 50 } } }))
+      .then((r) => !stopped && setOrders(r.items))
       .catch((e: Error) => !stopped && message.error(e.message));
     return () => {
       stopped = true;

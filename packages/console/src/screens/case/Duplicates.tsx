@@ -6,34 +6,31 @@
 import { App, Button, Card, Col, Descriptions, Popconfirm, Row, Space, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { api, ok } from '../../api/client.ts';
+import type { CaseView, Of } from '../../api/types.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { ACTION_NAMES, STATE_NAMES } from '../../i18n/messages.ts';
 import { AuthImage } from '../../lib/AuthImage.tsx';
-import { type CaseSummary, when } from '../../lib/format.ts';
+import { when } from '../../lib/format.ts';
 
-interface Candidate {
-  caseId: string;
-  number: string;
-  score: number;
-  distanceM: number;
-}
-type Detail = CaseSummary & { photos: string[]; allowedActions: string[] };
+type Decision = NonNullable<Of<'/api/v1/cases/{id}/intake', 'get'>['intake']>['decisions'][number];
+type DedupDecision = Extract<Decision, { step: 'dedup' }>;
+type Candidate = DedupDecision['candidates'][number];
 
-export function Duplicates({ c, onMerged }: { c: Detail; onMerged(): void }) {
+export function Duplicates({ c, onMerged }: { c: CaseView; onMerged(): void }) {
   const { t, name, lang } = useI18n();
   const { message } = App.useApp();
-  const [found, setFound] = useState<Array<{ candidate: Candidate; detail: Detail | null }>>([]);
+  const [found, setFound] = useState<Array<{ candidate: Candidate; detail: CaseView | null }>>([]);
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
     let stopped = false;
     void (async () => {
       try {
-        const r = (await ok(api.GET('/api/v1/cases/{id}/intake', { params: { path: { id: c.id } } }))) as unknown as { intake: { decisions?: Array<{ step: string; candidates?: Candidate[] }> } | null };
-        const candidates = r.intake?.decisions?.find((d) => d.step === 'dedup')?.candidates ?? [];
+        const r = await ok(api.GET('/api/v1/cases/{id}/intake', { params: { path: { id: c.id } } }));
+        const candidates = r.intake?.decisions.find((d): d is DedupDecision => d.step === 'dedup')?.candidates ?? [];
         // A candidate outside the caller's scope is listed by number only.
         const details = await Promise.all(candidates.map((x) => ok(api.GET('/api/v1/cases/{id}', { params: { path: { id: x.caseId } } })).catch(() => null)));
-        if (!stopped) setFound(candidates.map((candidate, i) => ({ candidate, detail: (details[i] ?? null) as unknown as Detail | null })));
+        if (!stopped) setFound(candidates.map((candidate, i) => ({ candidate, detail: details[i] ?? null })));
       } catch (e) {
         if (!stopped) message.error((e as Error).message);
       }
@@ -59,7 +56,7 @@ export function Duplicates({ c, onMerged }: { c: Detail; onMerged(): void }) {
     }
   }
 
-  const facts = (x: Detail) => (
+  const facts = (x: CaseView) => (
     <>
       <Descriptions size="small" column={1}>
         <Descriptions.Item label={t('description')}>{x.description}</Descriptions.Item>

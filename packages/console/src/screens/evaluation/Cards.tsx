@@ -2,22 +2,13 @@
 import { App, Button, Input, Popconfirm, Space, Table, Tag } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { api, ok } from '../../api/client.ts';
+import type { ItemOf } from '../../api/types.ts';
 import { useSession } from '../../app/session.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { when } from '../../lib/format.ts';
 import { lastMonth } from './period.ts';
 
-interface CardRow {
-  id: string;
-  unit: { id: string; name: string | null };
-  period: string;
-  indicator: string;
-  colour: 'yellow' | 'red';
-  value: number;
-  threshold: number;
-  orderId: string | null;
-  issuedAt: string;
-}
+type CardRow = ItemOf<'/api/v1/supervision/cards', 'get'>;
 type Names = Map<string, { zh: string; en: string; format: string }>;
 
 export function Cards() {
@@ -34,7 +25,7 @@ export function Cards() {
   const load = useCallback(async () => {
     setLoading(true);
     try {
-      setCards(((await ok(api.GET('/api/v1/supervision/cards', { params: { query: { period } } }))) as unknown as { items: CardRow[] }).items);
+      setCards((await ok(api.GET('/api/v1/supervision/cards', { params: { query: { period } } }))).items);
     } catch (e) {
       message.error((e as Error).message);
     } finally {
@@ -46,14 +37,14 @@ export function Cards() {
   }, [load]);
   useEffect(() => {
     void ok(api.GET('/api/v1/evaluation/scheme'))
-      .then((r) => setNames(new Map((r as unknown as { scheme: { indicators: Array<{ id: string; zh: string; en: string; format: string }> } }).scheme.indicators.map((i) => [i.id, i]))))
+      .then((r) => setNames(new Map(r.scheme.indicators.map((i) => [i.id, i]))))
       .catch(() => undefined);
   }, []);
 
   async function issue() {
     setIssuing(true);
     try {
-      const r = (await ok(api.POST('/api/v1/evaluation/cards', { body: { period } }))) as unknown as { cards: CardRow[] };
+      const r = await ok(api.POST('/api/v1/evaluation/cards', { body: { period } }));
       message.success(`${t('cardsIssued')}${r.cards.length}`);
       await load();
     } catch (e) {

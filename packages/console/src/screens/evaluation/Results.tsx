@@ -5,6 +5,7 @@
 import { App, Button, Card, Col, Input, Modal, Row, Select, Space, Table, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { api, ok } from '../../api/client.ts';
+import type { ItemOf, Of } from '../../api/types.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { OBJECT_TYPE_NAMES, STATE_NAMES } from '../../i18n/messages.ts';
 import { Chart } from '../../lib/Chart.tsx';
@@ -12,20 +13,9 @@ import { download } from '../../lib/download.ts';
 import { lastMonth } from './period.ts';
 
 type ObjectType = 'street' | 'community' | 'grid' | 'department' | 'post' | 'person' | 'district';
-interface ResultRow {
-  object: { key: string; name: string };
-  indicators: Record<string, number | null>;
-  counts: Record<string, number>;
-  scores: Record<string, { score: number | null; grade: string | null; rank: number | null; change: number | null }>;
-}
-interface Results {
-  period: { label: string; closed: boolean };
-  scheme: { version: number; name: string };
-  composites: Array<{ id: string; zh: string; en: string }>;
-  indicators: Array<{ id: string; zh: string; en: string; format: string }>;
-  rows: ResultRow[];
-  total: number;
-}
+type Results = Of<'/api/v1/evaluation/results', 'get'>;
+type ResultRow = Results['rows'][number];
+type Drilled = ItemOf<'/api/v1/evaluation/drill', 'get'>;
 
 const pct = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${(v * 100).toFixed(2)}%`);
 const GRADE_COLOR: Record<string, string> = { A: 'green', B: 'blue', C: 'gold', D: 'orange', E: 'red' };
@@ -37,13 +27,13 @@ export function Results() {
   const [type, setType] = useState<ObjectType>('street');
   const [r, setR] = useState<Results | null>(null);
   const [loading, setLoading] = useState(false);
-  const [drill, setDrill] = useState<{ title: string; items: Array<{ id: string; number: string; state: string; description: string }> } | null>(null);
-  const [indices, setIndices] = useState<Array<{ period: string; indices: Array<{ id: string; zh: string; en: string; value: number | null }> }>>([]);
+  const [drill, setDrill] = useState<{ title: string; items: Drilled[] } | null>(null);
+  const [indices, setIndices] = useState<Of<'/api/v1/indices', 'get'>['months']>([]);
 
   const load = useCallback(async () => {
     setLoading(true);
     try {
-      setR((await ok(api.GET('/api/v1/evaluation/results', { params: { query: { period, objectType: type, limit: 500 } as never } }))) as unknown as Results);
+      setR(await ok(api.GET('/api/v1/evaluation/results', { params: { query: { period, objectType: type, limit: 500 } } })));
     } catch (e) {
       message.error((e as Error).message);
     } finally {
@@ -55,8 +45,8 @@ export function Results() {
   }, [load]);
   useEffect(() => {
     const y = new Date().getFullYear();
-    void ok(api.GET('/api/v1/indices', { params: { query: { from: `${y - 1}-01`, to: `${y}-12` } as never } }))
-      .then((x) => setIndices((x as unknown as { months: typeof indices }).months))
+    void ok(api.GET('/api/v1/indices', { params: { query: { from: `${y - 1}-01`, to: `${y}-12` } } }))
+      .then((x) => setIndices(x.months))
       .catch(() => undefined);
   }, []);
 
@@ -65,7 +55,7 @@ export function Results() {
 
   async function open(row: ResultRow, figure: string) {
     try {
-      const d = (await ok(api.GET('/api/v1/evaluation/drill', { params: { query: { period, object: row.object.key, figure, limit: 200 } as never } }))) as unknown as { items: Array<{ id: string; number: string; state: string; description: string }> };
+      const d = await ok(api.GET('/api/v1/evaluation/drill', { params: { query: { period, object: row.object.key, figure, limit: 200 } } }));
       setDrill({ title: `${row.object.name} · ${figure}`, items: d.items });
     } catch (e) {
       message.error((e as Error).message);

@@ -6,38 +6,16 @@
 import { Alert, App, Button, Card, Col, Input, InputNumber, Row, Select, Space, Spin, Table, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { api, ok } from '../../api/client.ts';
+import type { Of } from '../../api/types.ts';
 import { useSession } from '../../app/session.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { OBJECT_TYPE_NAMES } from '../../i18n/messages.ts';
 import { when } from '../../lib/format.ts';
 
-type Mapping = { kind: 'rate' } | { kind: 'inverse_rate' } | { kind: 'relative' } | { kind: 'linear'; worst: number; best: number };
-interface Item {
-  indicator: string;
-  weight: number;
-  mapping: Mapping;
-}
-interface Composite {
-  id: string;
-  zh: string;
-  en: string;
-  objectType: string;
-  role?: string;
-  items: Item[];
-}
-interface Scheme {
-  name: string;
-  indicators: Array<{ id: string; zh: string; en: string }>;
-  composites: Composite[];
-  grades: Array<{ grade: string; min: number }>;
-  redList: number;
-  blackList: number;
-}
-interface Loaded {
-  version: number;
-  scheme: Scheme;
-  createdAt: string | null;
-}
+type Loaded = Of<'/api/v1/evaluation/scheme', 'get'>;
+type Scheme = Loaded['scheme'];
+type Item = Scheme['composites'][number]['items'][number];
+type Mapping = Item['mapping'];
 
 const MAPPINGS = [
   ['rate', 'mapRate'],
@@ -57,7 +35,7 @@ export function SchemeEditor() {
 
   const load = useCallback(async () => {
     try {
-      const r = (await ok(api.GET('/api/v1/evaluation/scheme'))) as unknown as Loaded;
+      const r = await ok(api.GET('/api/v1/evaluation/scheme'));
       setLoaded(r);
       setDraft(structuredClone(r.scheme));
     } catch (e) {
@@ -88,7 +66,7 @@ export function SchemeEditor() {
     if (!loaded || !draft) return;
     setSaving(true);
     try {
-      const r = (await ok(api.PUT('/api/v1/evaluation/scheme', { body: { ...draft, baseVersion: loaded.version } as never }))) as unknown as { version: number };
+      const r = await ok(api.PUT('/api/v1/evaluation/scheme', { body: { ...draft, baseVersion: loaded.version } }));
       message.success(`${t('schemeSaved')}${r.version}`);
       await load();
     } catch (e) {

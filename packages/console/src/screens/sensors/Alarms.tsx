@@ -1,41 +1,20 @@
 /** 感知告警: open alarms with their device and rule; acknowledging one makes it a case. */
 import { App, Button, Card, Space, Table, Tag } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
 import { api, ok } from '../../api/client.ts';
+import type { ItemOf } from '../../api/types.ts';
 import { go } from '../../app/router.ts';
 import { useSession } from '../../app/session.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { when } from '../../lib/format.ts';
+import { useLoad } from '../../lib/use-load.ts';
 
-interface Alarm {
-  id: string;
-  status: string;
-  device: { code: string; name: string; type: string };
-  rule: { code: string; name: string };
-  raisedAt: string;
-  raisedValues: Record<string, number>;
-  caseId: string | null;
-}
+type Alarm = ItemOf<'/api/v1/perception/alarms', 'get'>;
 
 export function Alarms() {
   const { t, lang } = useI18n();
   const { has } = useSession();
   const { message } = App.useApp();
-  const [alarms, setAlarms] = useState<Alarm[]>([]);
-  const [loading, setLoading] = useState(false);
-  const load = useCallback(async () => {
-    setLoading(true);
-    try {
-      setAlarms(((await ok(api.GET('/api/v1/perception/alarms', { params: { query: { status: 'raised,acknowledged', limit: 500 } as never } }))) as unknown as { items: Alarm[] }).items);
-    } catch (e) {
-      message.error((e as Error).message);
-    } finally {
-      setLoading(false);
-    }
-  }, [message]);
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const { data: alarms, loading, reload: load } = useLoad(async () => (await ok(api.GET('/api/v1/perception/alarms', { params: { query: { status: 'raised,acknowledged', limit: 500 } } }))).items, [] as Alarm[]);
   const canAct = has('intake', 'shift_leader', 'dispatcher', 'supervisor');
   return (
     <Card size="small" title={t('alarms')} extra={<Button onClick={() => void load()}>{t('refresh')}</Button>}>
@@ -62,7 +41,7 @@ export function Alarms() {
                     type="primary"
                     onClick={async () => {
                       try {
-                        const r = (await ok(api.POST('/api/v1/perception/alarms/{id}/acknowledge', { params: { path: { id: a.id } } }))) as unknown as Alarm;
+                        const r = await ok(api.POST('/api/v1/perception/alarms/{id}/acknowledge', { params: { path: { id: a.id } } }));
                         if (r.caseId) go(`cases/${r.caseId}`);
                       } catch (e) {
                         message.error((e as Error).message);

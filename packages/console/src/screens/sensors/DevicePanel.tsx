@@ -6,26 +6,20 @@
 import { App, Descriptions, Drawer, Empty, Grid, Select, Space, Tag, Typography } from 'antd';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { api, ok } from '../../api/client.ts';
+import type { ItemOf } from '../../api/types.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
+import { DEVICE_STATE_NAMES } from '../../i18n/messages.ts';
 import { Chart } from '../../lib/Chart.tsx';
 import { when } from '../../lib/format.ts';
-import { type Device, type DeviceType, STATE_KEY, STATE_TAG, shown } from './types.ts';
+import { type Device, type DeviceType, STATE_TAG, shown } from './types.ts';
 
 const POLL_MS = 5_000;
 
-interface Reading {
-  at: string;
-  value: number;
-}
-interface Rollup {
-  start: string;
-  min: number;
-  max: number;
-  avg: number;
-}
+type Reading = ItemOf<'/api/v1/perception/devices/{code}/readings', 'get'>;
+type Rollup = ItemOf<'/api/v1/perception/devices/{code}/rollups', 'get'>;
 
 export function DevicePanel({ device, type, onClose, onReading }: { device: Device | null; type: DeviceType | undefined; onClose(): void; onReading(): void }) {
-  const { t, lang } = useI18n();
+  const { t, lang, name } = useI18n();
   const { message } = App.useApp();
   const phone = !Grid.useBreakpoint().md;
   const measurements = Object.keys(type?.measurements ?? device?.latest ?? {});
@@ -46,7 +40,7 @@ export function DevicePanel({ device, type, onClose, onReading }: { device: Devi
     const path = { code };
     const fetchNew = async (first: boolean) => {
       try {
-        const r = (await ok(api.GET('/api/v1/perception/devices/{code}/readings', { params: { path, query: { measurement: m, limit: 5000, ...(last ? { since: last } : {}) } as never } }))) as unknown as { items: Reading[] };
+        const r = await ok(api.GET('/api/v1/perception/devices/{code}/readings', { params: { path, query: { measurement: m, limit: 5000, ...(last ? { since: last } : {}) } } }));
         if (stopped) return;
         // `since` is inclusive: drop what we already hold.
         const fresh = last ? r.items.filter((x) => x.at > (last as string)) : r.items;
@@ -59,8 +53,8 @@ export function DevicePanel({ device, type, onClose, onReading }: { device: Devi
       }
     };
     void fetchNew(true);
-    void ok(api.GET('/api/v1/perception/devices/{code}/rollups', { params: { path, query: { measurement: m, bucket: 'hour' } as never } }))
-      .then((r) => !stopped && setRollups((r as unknown as { items: Rollup[] }).items))
+    void ok(api.GET('/api/v1/perception/devices/{code}/rollups', { params: { path, query: { measurement: m, bucket: 'hour' } } }))
+      .then((r) => !stopped && setRollups(r.items))
       .catch((e: Error) => !stopped && message.error(e.message));
     const timer = setInterval(() => void fetchNew(false), POLL_MS);
     return () => {
@@ -107,7 +101,7 @@ export function DevicePanel({ device, type, onClose, onReading }: { device: Devi
           <Descriptions size="small" column={{ xs: 1, sm: 2 }}>
             <Descriptions.Item label={t('deviceType')}>{lang === 'zh-CN' ? (type?.name ?? device.type) : device.type}</Descriptions.Item>
             <Descriptions.Item label={t('deviceState')}>
-              <Tag color={STATE_TAG[device.state]}>{t(STATE_KEY[device.state])}</Tag>
+              <Tag color={STATE_TAG[device.state]}>{name(DEVICE_STATE_NAMES, device.state)}</Tag>
             </Descriptions.Item>
             <Descriptions.Item label={t('lastSeen')}>{when(device.lastSeenAt, lang)}</Descriptions.Item>
             <Descriptions.Item label={t('location')}>{`${device.lng.toFixed(5)}, ${device.lat.toFixed(5)}`}</Descriptions.Item>

@@ -1,40 +1,30 @@
 /** 设备: every device on the map coloured by state, a list filtered by type and state, and a panel per device. */
 import { App, Button, Card, Col, Row, Select, Space, Spin, Table, Tag } from 'antd';
-import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { api, ok } from '../../api/client.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
+import { DEVICE_STATE_NAMES } from '../../i18n/messages.ts';
 import { when } from '../../lib/format.ts';
+import { useLoad } from '../../lib/use-load.ts';
 import { DevicePanel } from './DevicePanel.tsx';
-import { type Device, type DeviceState, type DeviceType, STATE_COLOR, STATE_KEY, STATE_TAG, shown } from './types.ts';
+import { type Device, type DeviceState, type DeviceType, STATE_COLOR, STATE_TAG, shown } from './types.ts';
 
 const MapView = lazy(() => import('../../lib/MapView.tsx'));
 
 export function Devices() {
-  const { t, lang } = useI18n();
+  const { t, lang, name } = useI18n();
   const { message } = App.useApp();
   const [types, setTypes] = useState<DeviceType[]>([]);
-  const [devices, setDevices] = useState<Device[]>([]);
-  const [loading, setLoading] = useState(false);
+  const { data: devices, loading, reload: load } = useLoad(async () => (await ok(api.GET('/api/v1/perception/devices'))).items, [] as Device[]);
   const [type, setType] = useState<string | undefined>();
   const [state, setState] = useState<DeviceState | undefined>();
   const [selected, setSelected] = useState<string | null>(null);
 
-  const load = useCallback(async () => {
-    setLoading(true);
-    try {
-      setDevices(((await ok(api.GET('/api/v1/perception/devices'))) as unknown as { items: Device[] }).items);
-    } catch (e) {
-      message.error((e as Error).message);
-    } finally {
-      setLoading(false);
-    }
-  }, [message]);
   useEffect(() => {
-    void load();
     void ok(api.GET('/api/v1/perception/device-types'))
-      .then((r) => setTypes((r as unknown as { items: DeviceType[] }).items))
+      .then((r) => setTypes(r.items))
       .catch((e: Error) => message.error(e.message));
-  }, [load, message]);
+  }, [message]);
 
   const typeOf = useMemo(() => new Map(types.map((x) => [x.code, x])), [types]);
   const shownDevices = devices.filter((d) => (!type || d.type === type) && (!state || d.state === state));
@@ -61,11 +51,11 @@ export function Devices() {
           value={state}
           onChange={setState}
           style={{ minWidth: 140 }}
-          options={(['online', 'offline', 'alarm'] as const).map((s) => ({ value: s, label: t(STATE_KEY[s]) }))}
+          options={(['online', 'offline', 'alarm'] as const).map((s) => ({ value: s, label: name(DEVICE_STATE_NAMES, s) }))}
         />
         <Button onClick={() => void load()}>{t('refresh')}</Button>
         {(['online', 'offline', 'alarm'] as const).map((s) => (
-          <Tag key={s} color={STATE_TAG[s]} data-testid={`count-${s}`}>{`${t(STATE_KEY[s])} ${count(s)}`}</Tag>
+          <Tag key={s} color={STATE_TAG[s]} data-testid={`count-${s}`}>{`${name(DEVICE_STATE_NAMES, s)} ${count(s)}`}</Tag>
         ))}
       </Space>
       <Row gutter={[16, 16]}>
@@ -88,8 +78,8 @@ export function Devices() {
             columns={[
               { title: t('deviceCode'), dataIndex: 'code', render: (c: string) => <Button type="link" size="small" onClick={() => setSelected(c)}>{c}</Button> },
               { title: t('name'), dataIndex: 'name' },
-              { title: t('deviceType'), dataIndex: 'type', render: (c: string) => (lang === 'zh-CN' ? (typeOf.get(c)?.name ?? c) : c) },
-              { title: t('deviceState'), dataIndex: 'state', render: (s: DeviceState) => <Tag color={STATE_TAG[s]}>{t(STATE_KEY[s])}</Tag> },
+              { title: t('deviceType'), dataIndex: 'type', render: (c: Device['type']) => (lang === 'zh-CN' ? (typeOf.get(c)?.name ?? c) : c) },
+              { title: t('deviceState'), dataIndex: 'state', render: (s: DeviceState) => <Tag color={STATE_TAG[s]}>{name(DEVICE_STATE_NAMES, s)}</Tag> },
               { title: t('lastSeen'), dataIndex: 'lastSeenAt', render: (a: string | null) => when(a, lang) },
               {
                 title: t('latestValues'),

@@ -1,26 +1,17 @@
 /** 规则: the district's alarm rules; an admin (perception.manage) switches them on and off and edits their thresholds. */
 import { App, Button, Form, InputNumber, Modal, Space, Switch, Table, Tag } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { api, ok } from '../../api/client.ts';
 import { useSession } from '../../app/session.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { URGENCY_NAMES } from '../../i18n/messages.ts';
+import { useLoad } from '../../lib/use-load.ts';
 
-type Leaf = { kind: 'threshold'; measurement: string; direction: 'above' | 'below'; raise: number; clear: number } | { kind: 'rate'; measurement: string; direction: 'rising' | 'falling'; raise: number; clear: number } | { kind: 'offline'; minutes: number };
-type Condition = Leaf | { kind: 'all'; of: [Leaf, Leaf] };
-interface Rule {
-  id: string;
-  code: string;
-  name: string;
-  deviceType: string;
-  condition: Condition;
-  forMinutes: number;
-  clearMinutes: number;
-  category: { kind: 'component' | 'matter'; code: string } | null;
-  urgency: string;
-  active: boolean;
-  autoReport: boolean;
-}
+/** openapi-fetch reads the `all` condition's pair as an array, so the rule is typed as the client returns it. */
+const loadRules = async () => (await ok(api.GET('/api/v1/perception/rules'))).items;
+type Rule = Awaited<ReturnType<typeof loadRules>>[number];
+type Condition = Rule['condition'];
+type Leaf = Exclude<Condition, { kind: 'all' }>;
 
 const leaves = (c: Condition): Leaf[] => (c.kind === 'all' ? c.of : [c]);
 const leafKey = (l: Leaf) => `${l.kind}-${'measurement' in l ? l.measurement : ''}`;
@@ -43,25 +34,10 @@ export function Rules() {
   const { has } = useSession();
   const { message } = App.useApp();
   const canManage = has('admin');
-  const [rules, setRules] = useState<Rule[]>([]);
-  const [loading, setLoading] = useState(false);
+  const { data: rules, loading, reload: load } = useLoad(loadRules, [] as Rule[]);
   const [editing, setEditing] = useState<Rule | null>(null);
   const [busy, setBusy] = useState(false);
   const [form] = Form.useForm();
-
-  const load = useCallback(async () => {
-    setLoading(true);
-    try {
-      setRules(((await ok(api.GET('/api/v1/perception/rules'))) as unknown as { items: Rule[] }).items);
-    } catch (e) {
-      message.error((e as Error).message);
-    } finally {
-      setLoading(false);
-    }
-  }, [message]);
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   async function save(r: Rule, change: Partial<Rule>) {
     setBusy(true);

@@ -9,6 +9,7 @@ import { isUniqueViolation, type Store } from '../../db/store.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { newId } from '../../platform/ids.ts';
 import type { Principal } from '../../platform/principal.ts';
+import type { AuditService } from '../audit/audit-service.ts';
 import type { OrgService } from '../org/org-service.ts';
 import { PrincipalCache } from './principal-cache.ts';
 import { hashPassword, hashSecret, newSecret, secretKind, verifyPassword } from './secrets.ts';
@@ -56,9 +57,11 @@ export class AuthService {
     private readonly org: OrgService,
     private readonly clock: Clock,
     private readonly sessionTtlMs: number,
+    private readonly audit: AuditService,
   ) {}
 
-  async createUsers(districtId: string, users: NewUser[], opts: { precomputedHash?: string } = {}): Promise<UserRow[]> {
+  /** `opts.by`: the admin creating them, recorded in the audit log (seeding and the CLI leave it out). */
+  async createUsers(districtId: string, users: NewUser[], opts: { precomputedHash?: string; by?: Principal } = {}): Promise<UserRow[]> {
     const dir = await this.org.directory(districtId);
     const now = this.clock.now();
     const rows: UserRow[] = [];
@@ -78,7 +81,11 @@ export class AuthService {
       });
     }
     try {
-      await this.store.db.transaction().execute((trx) => repo.insert(trx, rows));
+      await this.store.db.transaction().execute(async (trx) => {
+        await repo.insert(trx, rows);
+        const by = opts.by;
+        if (by) await this.audit.recordAll(trx, by, 'user.create', rows.map((r) => ({ subjectId: r.id, summary: { username: r.username, displayName: r.display_name, roles: r.roles.split(','), unitId: r.unit_id, phone: r.phone } })));
+      });
     } catch (e) {
       if (isUniqueViolation(e)) throw new DomainError('ALREADY_EXISTS', 'a username is already taken; choose another');
       throw e;
@@ -169,15 +176,18 @@ export class AuthService {
     if (!user || user.district_id !== p.districtId) throw new DomainError('NOT_FOUND', `user ${input.userId} not found`);
     const key = newSecret('api_key');
     const id = newId();
-    await repo.insertApiKey(this.store.db, {
-      id,
-      key_hash: hashSecret(key),
-      prefix: key.slice(0, 10),
-      name: input.name,
-      user_id: user.id,
-      created_at: this.clock.now(),
-      revoked_at: null,
-      last_used_at: null,
+    await this.store.db.transaction().execute(async (trx) => {
+      await repo.insertApiKey(trx, {
+        id,
+        key_hash: hashSecret(key),
+        prefix: key.slice(0, 10),
+        name: input.name,
+        user_id: user.id,
+        created_at: this.clock.now(),
+        revoked_at: null,
+        last_used_at: null,
+      });
+      await this.audit.record(trx, p, 'api_key.create', id, { name: input.name, userId: user.id, username: user.username });
     });
     return { id, key, prefix: key.slice(0, 10) };
   }
@@ -197,7 +207,11 @@ export class AuthService {
   }
 
   async revokeApiKey(p: Principal, id: string): Promise<void> {
-    const revoked = await repo.revokeApiKey(this.store.db, p.districtId, id, this.clock.now());
+    const revoked = await this.store.db.transaction().execute(async (trx) => {
+      const n = await repo.revokeApiKey(trx, p.districtId, id, this.clock.now());
+      if (n > 0) await this.audit.record(trx, p, 'api_key.revoke', id, {});
+      return n;
+    });
     // Only the key's hash identifies its entry, and revocations are rare: forget every API key.
     this.principals.evictWhere((x) => x.via === 'api_key');
     if (revoked === 0) throw new DomainError('NOT_FOUND', `API key ${id} not found or already revoked`);
@@ -229,6 +243,7 @@ export class AuthService {
     await this.store.db.transaction().execute(async (trx) => {
       await repo.setDisabled(trx, userId, disabled);
       if (disabled) await repo.revokeUserSessions(trx, userId, this.clock.now());
+      await this.audit.record(trx, p, disabled ? 'user.disable' : 'user.enable', userId, { username: u.username });
     });
     this.principals.evictWhere((x) => x.userId === userId);
   }
@@ -250,7 +265,10 @@ export class AuthService {
       ...(patch.unitId !== undefined ? { unit_id: patch.unitId } : {}),
       ...(patch.phone !== undefined ? { phone: patch.phone } : {}),
     };
-    await repo.update(this.store.db, userId, set);
+    await this.store.db.transaction().execute(async (trx) => {
+      await repo.update(trx, userId, set);
+      await this.audit.record(trx, p, 'user.update', userId, { username: u.username, ...patch, ...(set.roles ? { roles: set.roles.split(',') } : {}) });
+    });
     // Roles and unit are part of the principal: the next request must see the new ones.
     this.principals.evictWhere((x) => x.userId === userId);
     const row = { ...u, ...set };
@@ -265,6 +283,8 @@ export class AuthService {
     await this.store.db.transaction().execute(async (trx) => {
       await repo.setPassword(trx, userId, hash);
       await repo.revokeUserSessions(trx, userId, this.clock.now());
+      // Only that it happened: the password itself never reaches the log.
+      await this.audit.record(trx, p, 'user.password_reset', userId, { username: u.username });
     });
     this.principals.evictWhere((x) => x.userId === userId);
   }

@@ -85,7 +85,7 @@ export function authRoutes(app: FastifyInstance, s: Services): void {
     }),
     response: UserSchema,
     handler: async ({ principal, body }) => {
-      const [row] = await s.auth.createUsers(principal.districtId, [{ ...body, phone: body.phone ?? null }]);
+      const [row] = await s.auth.createUsers(principal.districtId, [{ ...body, phone: body.phone ?? null }], { by: principal });
       if (!row) throw new Error('user not created');
       return s.auth.view(row, null);
     },
@@ -104,11 +104,7 @@ export function authRoutes(app: FastifyInstance, s: Services): void {
       phone: z.string().max(30).nullable().optional(),
     }),
     response: UserSchema,
-    handler: async ({ principal, params, body, req }) => {
-      const user = await s.auth.updateUser(principal, params.id, body);
-      req.log.info({ audit: 'user.update', actor: principal.userId, userId: params.id, fields: Object.keys(body) }, 'user changed');
-      return user;
-    },
+    handler: async ({ principal, params, body }) => s.auth.updateUser(principal, params.id, body),
   });
   route(app, {
     method: 'POST',
@@ -119,9 +115,8 @@ export function authRoutes(app: FastifyInstance, s: Services): void {
     params: z.object({ id: z.string() }),
     body: z.object({ password: Password }),
     response: Ok,
-    handler: async ({ principal, params, body, req }) => {
+    handler: async ({ principal, params, body }) => {
       await s.auth.resetPassword(principal, params.id, body.password);
-      req.log.info({ audit: 'user.password_reset', actor: principal.userId, userId: params.id }, 'user password reset');
       return { ok: true };
     },
   });

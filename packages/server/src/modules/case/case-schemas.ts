@@ -52,6 +52,9 @@ export const CaseViewSchema = z.object({
   allowedActions: z.array(z.enum(ACTIONS)).optional().describe('what the caller may do now (single-case reads and actions)'),
 });
 
+/** A single case as its own read, report and actions answer it: always with what the caller may do now. */
+export const CaseDetailSchema = CaseViewSchema.extend({ allowedActions: z.array(z.enum(ACTIONS)) });
+
 export const CasePage = z.object({ items: z.array(CaseViewSchema), nextCursor: z.string().nullable() });
 
 export const CaseEventSchema = z.object({
@@ -67,11 +70,17 @@ export const CaseEventSchema = z.object({
   payload: z.record(z.string(), z.unknown()),
 });
 
+/** An open case intake found near a new report, and how alike the two are. */
+const DedupCandidate = z.looseObject({ caseId: z.string(), number: z.string(), score: z.number(), distanceM: z.number() });
+/** The dedup step is spelled out because the console shows its candidates; other steps vary by step. */
+const DedupDecision = z.looseObject({ step: z.literal('dedup'), outcome: z.string(), candidates: z.array(DedupCandidate) });
+const OtherDecision = z.looseObject({ step: z.string(), outcome: z.string() });
+
 /** What intake recorded at report time; null for cases reported before intake kept its decisions. */
 export const IntakeDecisions = z.object({
   intake: z
     .looseObject({
-      decisions: z.array(z.looseObject({ step: z.string(), outcome: z.string() })),
+      decisions: z.array(z.union([DedupDecision, OtherDecision])),
       categoryConfidence: z.number().optional(),
     })
     .nullable(),

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { route } from '../../platform/http.ts';
 import { itemsOf } from '../../platform/schemas.ts';
 import type { Services } from '../../services.ts';
-import { CaseEventSchema, CasePage, CaseViewSchema, IntakeDecisions, RoutingStat } from './case-schemas.ts';
+import { CaseDetailSchema, CaseEventSchema, CasePage, IntakeDecisions, RoutingStat } from './case-schemas.ts';
 import { CHANNELS } from './case-service.ts';
 
 const CategoryRef = z.object({ kind: z.enum(['component', 'matter']), code: z.string().regex(/^[0-9A-Za-z]{2,12}$/, 'a category code such as 06010') });
@@ -92,7 +92,7 @@ export function caseRoutes(app: FastifyInstance, s: Services): void {
     body: CreateCase,
     headers: z.object({ 'idempotency-key': z.string().max(200).optional() }),
     successStatus: 201,
-    response: CaseViewSchema,
+    response: CaseDetailSchema,
     handler: async ({ body, principal, req, reply }) => {
       const key = req.headers['idempotency-key'];
       const { view, replayed } = await s.intake.report(principal, body, typeof key === 'string' && key ? key : undefined);
@@ -134,7 +134,7 @@ export function caseRoutes(app: FastifyInstance, s: Services): void {
     summary: 'One case with its deadlines, light and the actions the caller may take now',
     tags: ['cases'],
     params: IdParams,
-    response: CaseViewSchema,
+    response: CaseDetailSchema,
     handler: async ({ params, principal }) => s.cases.get(principal, params.id),
   });
 
@@ -179,7 +179,7 @@ export function caseRoutes(app: FastifyInstance, s: Services): void {
     tags: ['cases'],
     params: z.object({ id: Id, action: z.enum(ACTIONS) }),
     body: ActionBody,
-    response: CaseViewSchema,
+    response: CaseDetailSchema,
     handler: async ({ params, body, principal }) => s.cases.act(principal, params.id, params.action, body),
   });
 }

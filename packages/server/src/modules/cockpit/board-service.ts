@@ -49,7 +49,8 @@ export class BoardService {
         throw new DomainError('VALIDATION_FAILED', `body.${problems[0]}`, { issues: problems.map((x) => ({ path: `body.${x.split(':')[0]}`, message: x.slice(x.indexOf(':') + 2) })) });
       }
     }
-    await this.org.updateSettings(p.districtId, { cockpitBoards: boards ?? undefined });
+    const summary = boards ? { boards: boards.map((b) => ({ code: b.code, widgets: b.widgets.length })) } : { reset: true };
+    await this.org.updateSettings(p.districtId, { cockpitBoards: boards ?? undefined }, { by: p, action: 'boards.save', summary });
     return this.boards(p);
   }
 

@@ -30,6 +30,7 @@ import type { Principal } from '../../platform/principal.ts';
 import type { AuthService } from '../auth/auth-service.ts';
 import { historyOfPeriod } from '../case/case-history.ts';
 import type { CaseService } from '../case/case-service.ts';
+import type { AuditService } from '../audit/audit-service.ts';
 import type { CaseView } from '../case/case-view.ts';
 import type { Directory } from '../org/directory.ts';
 import type { OrgService } from '../org/org-service.ts';
@@ -99,6 +100,7 @@ export class EvaluationService {
     private readonly org: OrgService,
     private readonly auth: AuthService,
     private readonly cases: CaseService,
+    private readonly audit: AuditService,
     private readonly cards?: CardIssuer,
   ) {}
 
@@ -134,7 +136,10 @@ export class EvaluationService {
     }
     const version = (latest?.version ?? 0) + 1;
     try {
-      await repo.insertScheme(this.store.db, { district_id: p.districtId, version, body: JSON.stringify(scheme), created_by: p.userId, created_at: this.clock.now() });
+      await this.store.db.transaction().execute(async (trx) => {
+        await repo.insertScheme(trx, { district_id: p.districtId, version, body: JSON.stringify(scheme), created_by: p.userId, created_at: this.clock.now() });
+        await this.audit.record(trx, p, 'evaluation_scheme.save', String(version), { version, name: scheme.name, indicators: scheme.indicators.map((x) => x.id) });
+      });
     } catch (e) {
       if (!isUniqueViolation(e)) throw e;
       throw new DomainError('SCHEME_CONFLICT', 'another scheme version was saved at the same moment; reload the scheme and save again');

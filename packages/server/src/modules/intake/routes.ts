@@ -109,7 +109,7 @@ export function intakeRoutes(app: FastifyInstance, s: Services): void {
       const review = dedup?.reviewThreshold ?? own.dedup?.reviewThreshold ?? DEFAULT_DEDUP.reviewThreshold;
       if (review > auto) throw new DomainError('VALIDATION_FAILED', `body.dedup: reviewThreshold (${review}) must not exceed autoThreshold (${auto})`);
       const intake = { ...own, ...rest, ...(dedup ? { dedup: { ...own.dedup, ...dedup } } : {}) };
-      const saved = await s.org.updateSettings(principal.districtId, { intake, ...(geocodeThreshold !== undefined ? { geocodeThreshold } : {}) });
+      const saved = await s.org.updateSettings(principal.districtId, { intake, ...(geocodeThreshold !== undefined ? { geocodeThreshold } : {}) }, { by: principal, action: 'settings.intake', summary: body });
       return effective(saved);
     },
   });

@@ -5,12 +5,14 @@ import type { Store } from '../../db/store.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { newId } from '../../platform/ids.ts';
 import type { Principal } from '../../platform/principal.ts';
+import type { AuditService } from '../audit/audit-service.ts';
 import { iso } from '../case/case-view.ts';
 
 export class NotifyService {
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
+    private readonly audit: AuditService,
   ) {}
 
   async inbox(p: Principal, q: { unread?: boolean | undefined; limit: number; before?: string | undefined }) {
@@ -43,7 +45,10 @@ export class NotifyService {
     if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new DomainError('VALIDATION_FAILED', 'body.url: must be an http(s) URL');
     const secret = `whsec_${randomBytes(24).toString('base64url')}`;
     const row = { id: newId(), district_id: p.districtId, url: input.url, secret, topics: JSON.stringify(input.topics), active: 1, created_at: this.clock.now() };
-    await this.store.db.insertInto('webhooks').values(row).execute();
+    await this.store.db.transaction().execute(async (trx) => {
+      await trx.insertInto('webhooks').values(row).execute();
+      await this.audit.record(trx, p, 'webhook.create', row.id, { url: input.url, topics: input.topics });
+    });
     return { id: row.id, url: row.url, topics: input.topics, active: true, secret, createdAt: iso(row.created_at) };
   }
 
@@ -53,17 +58,22 @@ export class NotifyService {
   }
 
   async setWebhookActive(p: Principal, id: string, active: boolean): Promise<void> {
-    const r = await this.store.db.updateTable('webhooks').set({ active: active ? 1 : 0 }).where('district_id', '=', p.districtId).where('id', '=', id).executeTakeFirst();
-    if (Number(r.numUpdatedRows) === 0) throw new DomainError('NOT_FOUND', `webhook ${id} not found`);
+    await this.store.db.transaction().execute(async (trx) => {
+      const h = await trx.selectFrom('webhooks').select('url').where('district_id', '=', p.districtId).where('id', '=', id).executeTakeFirst();
+      if (!h) throw new DomainError('NOT_FOUND', `webhook ${id} not found`);
+      await trx.updateTable('webhooks').set({ active: active ? 1 : 0 }).where('id', '=', id).execute();
+      await this.audit.record(trx, p, active ? 'webhook.resume' : 'webhook.pause', id, { url: h.url, active });
+    });
   }
 
   /** Its delivery log goes with it: nothing is sent to a removed endpoint again. */
   async deleteWebhook(p: Principal, id: string): Promise<void> {
     const n = await this.store.db.transaction().execute(async (trx) => {
-      const h = await trx.selectFrom('webhooks').select('id').where('district_id', '=', p.districtId).where('id', '=', id).executeTakeFirst();
+      const h = await trx.selectFrom('webhooks').select(['id', 'url']).where('district_id', '=', p.districtId).where('id', '=', id).executeTakeFirst();
       if (!h) return 0;
       await trx.deleteFrom('webhook_deliveries').where('webhook_id', '=', id).execute();
       await trx.deleteFrom('webhooks').where('id', '=', id).execute();
+      await this.audit.record(trx, p, 'webhook.delete', id, { url: h.url });
       return 1;
     });
     if (n === 0) throw new DomainError('NOT_FOUND', `webhook ${id} not found`);

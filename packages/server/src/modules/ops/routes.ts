@@ -163,7 +163,7 @@ export function opsRoutes(app: FastifyInstance, s: Services): void {
         ...(body.workdays ? { workdays: [...new Set(body.workdays)].sort() } : {}),
       };
       // Every process's calendar follows the settings text (CalendarService), this one at once.
-      const settings = await s.org.updateSettings(principal.districtId, patch);
+      const settings = await s.org.updateSettings(principal.districtId, patch, { by: principal, action: 'settings.calendar', summary: patch });
       return { settings };
     },
   });

@@ -8,6 +8,8 @@ import type { DistrictRow, UnitRow } from '../../db/schema.ts';
 import type { Store } from '../../db/store.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { newId } from '../../platform/ids.ts';
+import type { Principal } from '../../platform/principal.ts';
+import type { AuditNote, AuditService } from '../audit/audit-service.ts';
 import { Directory } from './directory.ts';
 import { orderByDepth, parseUnitFeatures, type UnitDraft } from './geojson-import.ts';
 import { unitRepository as repo, type UnitHead } from './unit-repository.ts';
@@ -45,6 +47,7 @@ export class OrgService {
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
+    private readonly audit: AuditService,
   ) {}
 
   async createDistrict(input: { code: string; name: string; casePrefix: string; demo?: boolean; settings?: object }): Promise<DistrictRow> {
@@ -87,11 +90,16 @@ export class OrgService {
     return repo.listDistricts(this.store.db);
   }
 
-  async updateSettings(districtId: string, patch: Record<string, unknown>): Promise<Record<string, unknown>> {
-    const d = await repo.districtById(this.store.db, districtId);
-    if (!d) throw new DomainError('NOT_FOUND', `district ${districtId} not found`);
-    const settings = { ...(JSON.parse(d.settings) as Record<string, unknown>), ...patch };
-    await repo.updateSettings(this.store.db, districtId, JSON.stringify(settings));
+  /** `note` is the audit row written with the change (an admin's edit; seeding and tests leave it out). */
+  async updateSettings(districtId: string, patch: Record<string, unknown>, note?: AuditNote): Promise<Record<string, unknown>> {
+    const settings = await this.store.db.transaction().execute(async (trx) => {
+      const d = await repo.districtById(trx, districtId);
+      if (!d) throw new DomainError('NOT_FOUND', `district ${districtId} not found`);
+      const next = { ...(JSON.parse(d.settings) as Record<string, unknown>), ...patch };
+      await repo.updateSettings(trx, districtId, JSON.stringify(next));
+      if (note) await this.audit.record(trx, note.by, note.action, districtId, note.summary);
+      return next;
+    });
     // Dropped only after the write, so no read that began before it can repopulate the cache.
     this.districts.delete(districtId);
     return settings;
@@ -161,11 +169,15 @@ export class OrgService {
   }
 
   /** Names only: a unit's code, kind and place in the tree are fixed once cases refer to it. */
-  async renameUnit(districtId: string, id: string, patch: { name?: string | undefined; nameEn?: string | null | undefined }): Promise<UnitView> {
+  async renameUnit(by: Principal, id: string, patch: { name?: string | undefined; nameEn?: string | null | undefined }): Promise<UnitView> {
+    const districtId = by.districtId;
     if (patch.name === undefined && patch.nameEn === undefined) throw new DomainError('VALIDATION_FAILED', 'body: name at least one of name, nameEn');
     const set = { ...(patch.name !== undefined ? { name: patch.name } : {}), ...(patch.nameEn !== undefined ? { name_en: patch.nameEn } : {}) };
-    const n = await repo.rename(this.store.db, districtId, id, set, this.clock.now());
-    if (n === 0) throw new DomainError('NOT_FOUND', `unit ${id} not found`);
+    await this.store.db.transaction().execute(async (trx) => {
+      const n = await repo.rename(trx, districtId, id, set, this.clock.now());
+      if (n === 0) throw new DomainError('NOT_FOUND', `unit ${id} not found`);
+      await this.audit.record(trx, by, 'unit.rename', id, patch);
+    });
     this.invalidate(districtId);
     const u = (await this.directory(districtId)).unit(id);
     if (!u) throw new DomainError('NOT_FOUND', `unit ${id} not found`);
@@ -180,6 +192,7 @@ export class OrgService {
     districtId: string,
     doc: unknown,
     onProgress?: (done: number, total: number) => void,
+    by?: Principal,
   ): Promise<{ imported: number }> {
     const dir = await this.directory(districtId);
     const existing = (code: string) => dir.unitByCode(code);
@@ -195,6 +208,7 @@ export class OrgService {
         await repo.insertUnits(trx, rows.slice(i, i + 500));
         onProgress?.(Math.min(i + 500, rows.length), rows.length);
       }
+      if (by) await this.audit.record(trx, by, 'unit.import', districtId, { imported: rows.length, codes: rows.slice(0, 50).map((r) => r.code) });
     });
     this.invalidate(districtId);
     return { imported: rows.length };

@@ -53,7 +53,7 @@ export function orgRoutes(app: FastifyInstance, s: Services): void {
     params: z.object({ id: z.string() }),
     body: z.object({ name: z.string().trim().min(1).max(100).optional(), nameEn: z.string().trim().max(100).nullable().optional() }),
     response: UnitSchema,
-    handler: async ({ principal, params, body }) => s.org.renameUnit(principal.districtId, params.id, body),
+    handler: async ({ principal, params, body }) => s.org.renameUnit(principal, params.id, body),
   });
   route(app, {
     method: 'GET',
@@ -90,7 +90,7 @@ export function orgRoutes(app: FastifyInstance, s: Services): void {
       tags: ['organisation'],
       body: z.unknown(),
       response: z.object({ imported: z.number().int() }),
-      handler: async ({ principal, body }) => s.org.importUnits(principal.districtId, body),
+      handler: async ({ principal, body }) => s.org.importUnits(principal.districtId, body, undefined, principal),
     });
   });
 }

@@ -138,6 +138,6 @@ export function supervisionRoutes(app: FastifyInstance, s: Services): void {
     tags: ['settings'],
     body: settingsBody,
     response: SupervisionSettingsSchema,
-    handler: async ({ principal, body }) => s.supervision.updateSettings(principal.districtId, body),
+    handler: async ({ principal, body }) => s.supervision.updateSettings(principal, body),
   });
 }

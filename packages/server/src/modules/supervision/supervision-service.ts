@@ -412,13 +412,14 @@ export class SupervisionService {
     return effectiveSettings(ownSettings(district?.settings), dc.calendar.minutesPerDay);
   }
 
-  async updateSettings(districtId: string, patch: SupervisionSettings): Promise<EffectiveSupervisionSettings> {
+  async updateSettings(by: Principal, patch: SupervisionSettings): Promise<EffectiveSupervisionSettings> {
+    const districtId = by.districtId;
     const problems = thresholdProblems(patch.cards ?? []);
     const first = problems[0];
     if (first) throw new DomainError('VALIDATION_FAILED', `body.${first.path}: ${first.message}`, { issues: problems.map((x) => ({ ...x, path: `body.${x.path}` })) });
     const district = await this.org.districtById(districtId);
     const own = { ...ownSettings(district?.settings), ...patch };
-    await this.org.updateSettings(districtId, { supervision: own });
+    await this.org.updateSettings(districtId, { supervision: own }, { by, action: 'settings.supervision', summary: { ...patch } });
     return this.settings(districtId);
   }
 

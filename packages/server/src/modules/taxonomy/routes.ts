@@ -44,7 +44,7 @@ export function taxonomyRoutes(app: FastifyInstance, s: Services): void {
       dedupRadiusM: z.number().int().min(10).max(5000).default(100),
     }),
     response: CategorySchema,
-    handler: async ({ principal, body }) => s.taxonomy.createLocal(principal.districtId, body),
+    handler: async ({ principal, body }) => s.taxonomy.createLocal(principal.districtId, body, principal),
   });
   route(app, {
     method: 'PATCH',
@@ -64,7 +64,7 @@ export function taxonomyRoutes(app: FastifyInstance, s: Services): void {
       active: z.boolean().optional(),
     }),
     response: CategorySchema,
-    handler: async ({ principal, params, body }) => s.taxonomy.update(principal.districtId, params.kind, params.code, body),
+    handler: async ({ principal, params, body }) => s.taxonomy.update(principal.districtId, params.kind, params.code, body, principal),
   });
   route(app, {
     method: 'GET',
@@ -89,7 +89,18 @@ export function taxonomyRoutes(app: FastifyInstance, s: Services): void {
         .max(5000),
     }),
     response: itemsOf(ResponsibilityRuleSchema),
-    handler: async ({ principal, body }) => ({ items: await s.taxonomy.addRules(principal.districtId, body.rules) }),
+    handler: async ({ principal, body }) => ({ items: await s.taxonomy.addRules(principal.districtId, body.rules, principal) }),
+  });
+  route(app, {
+    method: 'PATCH',
+    url: '/api/v1/responsibility-rules/:id',
+    permission: 'taxonomy.write',
+    summary: "Change a matrix rule's category, area (null = the whole district) or responsible unit",
+    tags: ['taxonomy'],
+    params: z.object({ id: z.string() }),
+    body: z.object({ categoryKind: Kind.optional(), categoryCode: z.string().optional(), areaUnitId: z.string().nullable().optional(), unitId: z.string().optional() }),
+    response: ResponsibilityRuleSchema,
+    handler: async ({ principal, params, body }) => s.taxonomy.updateRule(principal.districtId, params.id, body, principal),
   });
   route(app, {
     method: 'DELETE',
@@ -100,7 +111,7 @@ export function taxonomyRoutes(app: FastifyInstance, s: Services): void {
     params: z.object({ id: z.string() }),
     response: Ok,
     handler: async ({ principal, params }) => {
-      await s.taxonomy.deleteRule(principal.districtId, params.id);
+      await s.taxonomy.deleteRule(principal.districtId, params.id, principal);
       return { ok: true };
     },
   });

@@ -1,6 +1,7 @@
 /** Response schemas of categories, stage limits and the responsibility matrix. */
 import { STAGES, URGENCIES } from '@onegrid/domain/case/sla';
 import { z } from 'zod';
+import { IsoTime } from '../../platform/schemas.ts';
 
 export const LimitSchema = z.object({ amount: z.number(), unit: z.enum(['minute', 'hour', 'day']) });
 export const StageLimitsSchema = z.object(Object.fromEntries(STAGES.map((st) => [st, LimitSchema])) as Record<(typeof STAGES)[number], typeof LimitSchema>);
@@ -23,13 +24,13 @@ export const CategorySchema = z.object({
   active: z.boolean(),
 });
 
-/** A matrix rule as stored (snake_case, created_at in epoch milliseconds). */
+const RuleUnitRef = z.object({ id: z.string(), code: z.string().nullable(), name: z.string().nullable() });
+
+/** A matrix rule: the category, the area it covers and the unit that handles it there. */
 export const ResponsibilityRuleSchema = z.object({
   id: z.string(),
-  district_id: z.string(),
-  category_kind: z.enum(['component', 'matter']),
-  category_code: z.string(),
-  area_unit_id: z.string().nullable().describe('null: the whole district'),
-  unit_id: z.string(),
-  created_at: z.number(),
+  category: z.object({ kind: z.enum(['component', 'matter']), code: z.string(), name: z.string().nullable() }),
+  area: RuleUnitRef.nullable().describe('null: the whole district'),
+  unit: RuleUnitRef,
+  createdAt: IsoTime,
 });

@@ -8,9 +8,12 @@ import type { CategoryRow, ResponsibilityRuleRow } from '../../db/schema.ts';
 import { isUniqueViolation, type Store } from '../../db/store.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { newId } from '../../platform/ids.ts';
+import type { Principal } from '../../platform/principal.ts';
+import type { AuditService } from '../audit/audit-service.ts';
 import type { Location } from '../org/directory.ts';
 import type { OrgService } from '../org/org-service.ts';
 import { categoryRows, type DefaultsFile, type LimitsByUrgency, readCatalogue } from './catalogue.ts';
+import { type ResponsibilityRuleView, ruleView } from './rule-view.ts';
 import { taxonomyRepository as repo } from './taxonomy-repository.ts';
 
 const TTL_MS = 30_000;
@@ -73,6 +76,7 @@ export class TaxonomyService {
     private readonly store: Store,
     private readonly org: OrgService,
     private readonly clock: Clock,
+    private readonly audit: AuditService,
   ) {}
 
   async seedCatalogue(districtId: string, catalogueFile: string, defaults: DefaultsFile): Promise<number> {
@@ -137,7 +141,8 @@ export class TaxonomyService {
     return c ? c.limits[urgency] : fallback;
   }
 
-  async createLocal(districtId: string, input: Omit<Category, 'local' | 'standard' | 'active'>): Promise<Category> {
+  /** `by`: the admin making the change, recorded in the audit log with it (seeding leaves it out); likewise below. */
+  async createLocal(districtId: string, input: Omit<Category, 'local' | 'standard' | 'active'>, by?: Principal): Promise<Category> {
     const [row] = categoryRows(districtId, [input], { version: 'local', stageLimits: { default: input.limits.normal }, rules: [] });
     if (!row) throw new Error('unreachable');
     const full: CategoryRow = {
@@ -153,7 +158,10 @@ export class TaxonomyService {
       dedup_radius_m: input.dedupRadiusM,
     };
     try {
-      await repo.insertCategories(this.store.db, [full]);
+      await this.store.db.transaction().execute(async (trx) => {
+        await repo.insertCategories(trx, [full]);
+        if (by) await this.audit.record(trx, by, 'category.create', `${input.kind}:${input.code}`, { ...input });
+      });
     } catch (e) {
       if (isUniqueViolation(e)) throw new DomainError('ALREADY_EXISTS', `category ${input.kind} ${input.code} already exists`);
       throw e;
@@ -167,6 +175,7 @@ export class TaxonomyService {
     kind: string,
     code: string,
     patch: Partial<Pick<Category, 'limits' | 'defaultUrgency' | 'registerCondition' | 'closeCondition' | 'responsible' | 'autoDispatch' | 'dedupRadiusM' | 'active'>>,
+    by?: Principal,
   ): Promise<Category> {
     const row: Partial<CategoryRow> = {};
     if (patch.limits) row.limits = JSON.stringify(patch.limits);
@@ -178,26 +187,35 @@ export class TaxonomyService {
     if (patch.dedupRadiusM !== undefined) row.dedup_radius_m = patch.dedupRadiusM;
     if (patch.active !== undefined) row.active = patch.active ? 1 : 0;
     if (Object.keys(row).length === 0) throw new DomainError('VALIDATION_FAILED', 'nothing to update');
-    if ((await repo.update(this.store.db, districtId, kind, code, row)) === 0) {
-      throw new DomainError('NOT_FOUND', `category ${kind} ${code} not found`);
-    }
+    await this.store.db.transaction().execute(async (trx) => {
+      if ((await repo.update(trx, districtId, kind, code, row)) === 0) throw new DomainError('NOT_FOUND', `category ${kind} ${code} not found`);
+      if (by) await this.audit.record(trx, by, 'category.update', `${kind}:${code}`, { ...patch });
+    });
     this.cache.delete(districtId);
     const c = await this.find(districtId, kind, code);
     if (!c) throw new Error('category vanished after update');
     return c;
   }
 
-  async rules(districtId: string): Promise<ResponsibilityRuleRow[]> {
-    return [...(await this.snapshot(districtId)).rules.values()].flat();
+  async rules(districtId: string): Promise<ResponsibilityRuleView[]> {
+    return this.ruleViews(districtId, [...(await this.snapshot(districtId)).rules.values()].flat());
   }
 
-  async addRules(districtId: string, input: Array<{ categoryKind: string; categoryCode: string; areaUnitId: string | null; unitId: string }>): Promise<ResponsibilityRuleRow[]> {
+  private async ruleViews(districtId: string, rows: ResponsibilityRuleRow[]): Promise<ResponsibilityRuleView[]> {
+    const [s, dir] = await Promise.all([this.snapshot(districtId), this.org.directory(districtId)]);
+    return rows.map((r) => ruleView(r, dir, (kind, code) => s.categories.get(key(kind, code))?.name ?? null));
+  }
+
+  /** Refuses a rule naming an inactive category or a unit the district does not have. */
+  private async checkRule(districtId: string, r: { categoryKind: string; categoryCode: string; areaUnitId: string | null; unitId: string }): Promise<void> {
     const dir = await this.org.directory(districtId);
-    for (const r of input) {
-      await this.require(districtId, { kind: r.categoryKind, code: r.categoryCode });
-      if (!dir.unit(r.unitId)) throw new DomainError('UNKNOWN_UNIT', `unit ${r.unitId} does not exist`);
-      if (r.areaUnitId && !dir.unit(r.areaUnitId)) throw new DomainError('UNKNOWN_UNIT', `area unit ${r.areaUnitId} does not exist`);
-    }
+    await this.require(districtId, { kind: r.categoryKind, code: r.categoryCode });
+    if (!dir.unit(r.unitId)) throw new DomainError('UNKNOWN_UNIT', `unit ${r.unitId} does not exist`);
+    if (r.areaUnitId && !dir.unit(r.areaUnitId)) throw new DomainError('UNKNOWN_UNIT', `area unit ${r.areaUnitId} does not exist`);
+  }
+
+  async addRules(districtId: string, input: Array<{ categoryKind: string; categoryCode: string; areaUnitId: string | null; unitId: string }>, by?: Principal): Promise<ResponsibilityRuleView[]> {
+    for (const r of input) await this.checkRule(districtId, r);
     const now = this.clock.now();
     const rows = input.map((r) => ({
       id: newId(),
@@ -208,13 +226,47 @@ export class TaxonomyService {
       unit_id: r.unitId,
       created_at: now,
     }));
-    await this.store.db.transaction().execute((trx) => repo.insertRules(trx, rows));
+    await this.store.db.transaction().execute(async (trx) => {
+      await repo.insertRules(trx, rows);
+      if (by) await this.audit.recordAll(trx, by, 'responsibility_rule.create', rows.map((r) => ({ subjectId: r.id, summary: { categoryKind: r.category_kind, categoryCode: r.category_code, areaUnitId: r.area_unit_id, unitId: r.unit_id } })));
+    });
     this.cache.delete(districtId);
-    return rows;
+    return this.ruleViews(districtId, rows);
   }
 
-  async deleteRule(districtId: string, id: string): Promise<void> {
-    if ((await repo.deleteRule(this.store.db, districtId, id)) === 0) throw new DomainError('NOT_FOUND', `rule ${id} not found`);
+  /** Changes a rule in place; fields left out keep their value. */
+  async updateRule(
+    districtId: string,
+    id: string,
+    patch: { categoryKind?: string | undefined; categoryCode?: string | undefined; areaUnitId?: string | null | undefined; unitId?: string | undefined },
+    by?: Principal,
+  ): Promise<ResponsibilityRuleView> {
+    if (Object.values(patch).every((v) => v === undefined)) throw new DomainError('VALIDATION_FAILED', 'nothing to update');
+    const old = await repo.ruleById(this.store.db, districtId, id);
+    if (!old) throw new DomainError('NOT_FOUND', `rule ${id} not found`);
+    const next = {
+      categoryKind: patch.categoryKind ?? old.category_kind,
+      categoryCode: patch.categoryCode ?? old.category_code,
+      areaUnitId: patch.areaUnitId === undefined ? old.area_unit_id : patch.areaUnitId,
+      unitId: patch.unitId ?? old.unit_id,
+    };
+    await this.checkRule(districtId, next);
+    const row = { category_kind: next.categoryKind, category_code: next.categoryCode, area_unit_id: next.areaUnitId, unit_id: next.unitId };
+    await this.store.db.transaction().execute(async (trx) => {
+      if ((await repo.updateRule(trx, districtId, id, row)) === 0) throw new DomainError('NOT_FOUND', `rule ${id} not found`);
+      if (by) await this.audit.record(trx, by, 'responsibility_rule.update', id, { ...patch });
+    });
+    this.cache.delete(districtId);
+    const [view] = await this.ruleViews(districtId, [{ ...old, ...row }]);
+    if (!view) throw new Error('unreachable');
+    return view;
+  }
+
+  async deleteRule(districtId: string, id: string, by?: Principal): Promise<void> {
+    await this.store.db.transaction().execute(async (trx) => {
+      if ((await repo.deleteRule(trx, districtId, id)) === 0) throw new DomainError('NOT_FOUND', `rule ${id} not found`);
+      if (by) await this.audit.record(trx, by, 'responsibility_rule.delete', id, {});
+    });
     this.cache.delete(districtId);
   }
 

@@ -1,4 +1,4 @@
-/** Loads one admin list, reports a refusal with the API's message, and reloads on demand. */
+/** Loads one list or record, reports a refusal with the API's message, and reloads on demand. */
 import { App } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 
