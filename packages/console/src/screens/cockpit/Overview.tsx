@@ -63,8 +63,13 @@ export function Overview({ onLive, onScope }: { onLive: (connected: boolean) => 
       await loadHeat();
       await new Promise((r) => setTimeout(r, 10_000));
     });
+    // Handing 10,000 points to the map re-clusters them all: a burst redraws it twice a second, not per event.
+    const redraw = coalesce(async () => {
+      setPointsVersion((n) => n + 1);
+      await new Promise((r) => setTimeout(r, 500));
+    });
     const stop = subscribeLive((m) => {
-      if (applyCaseEvent(points.current, m.topic, m.data, street.current)) setPointsVersion((n) => n + 1);
+      if (applyCaseEvent(points.current, m.topic, m.data, street.current)) void redraw();
       void overview();
       void heat();
     }, onLive);
