@@ -18,7 +18,7 @@ export default function Sensors() {
       onChange={(k) => go(`sensors/${k}`)}
       destroyOnHidden
       items={[
-        { key: 'alarms', label: t('tabAlarms'), children: <Alarms /> },
+        { key: 'alarms', label: t('alarms'), children: <Alarms /> },
         { key: 'devices', label: t('tabDevices'), children: <Devices /> },
         { key: 'rules', label: t('tabRules'), children: <Rules /> },
       ]}

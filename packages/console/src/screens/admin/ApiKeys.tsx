@@ -57,7 +57,7 @@ export default function ApiKeys() {
           { title: t('admActsAs'), dataIndex: 'username' },
           { title: t('admCreatedAt'), render: (_, k) => fmtTime(k.createdAt, lang) },
           { title: t('admLastUsed'), render: (_, k) => fmtTime(k.lastUsedAt, lang) },
-          { title: t('status'), render: (_, k) => (k.revokedAt ? <Tag>{t('admRevokedTag')}</Tag> : <Tag color="green">{t('admActive')}</Tag>) },
+          { title: t('status'), render: (_, k) => (k.revokedAt ? <Tag>{t('admRevoked')}</Tag> : <Tag color="green">{t('active')}</Tag>) },
           {
             title: t('admOperations'),
             render: (_, k) =>

@@ -89,8 +89,8 @@ export default function Audit() {
         <Form.Item name="subjectId" label={t('audSubjectId')}>
           <Input allowClear style={{ width: 200 }} />
         </Form.Item>
-        <Form.Item name="actor" label={t('audActor')}>
-          <Input allowClear placeholder={t('audActorHint')} style={{ width: 160 }} />
+        <Form.Item name="actor" label={t('byWhom')}>
+          <Input allowClear placeholder={t('username')} style={{ width: 160 }} />
         </Form.Item>
         <Form.Item name="range" label={t('audRange')}>
           <DatePicker.RangePicker allowEmpty={[true, true]} />
@@ -120,7 +120,7 @@ export default function Audit() {
         scroll={{ x: 1110 }}
         columns={[
           { title: t('audTime'), width: 170, render: (_, e) => fmtTime(e.at, lang) },
-          { title: t('audActor'), width: 140, dataIndex: 'actorUsername' },
+          { title: t('byWhom'), width: 140, dataIndex: 'actorUsername' },
           { title: t('audAction'), width: 160, render: (_, e) => <Tag>{name(AUDIT_ACTION_NAMES, e.action)}</Tag> },
           {
             title: t('audSubject'),

@@ -35,7 +35,7 @@ export default function Calendar() {
   }, [cal.data, form]);
 
   const putDays = async (next: { holidays: string[]; workdays: string[] }) => {
-    if (await act(() => ok(api.PUT('/api/v1/settings/calendar', { body: next })), t('admSaved'))) await cal.reload();
+    if (await act(() => ok(api.PUT('/api/v1/settings/calendar', { body: next })), t('saved'))) await cal.reload();
   };
   const mark = (as: 'holiday' | 'workday' | 'default') => {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return;
@@ -45,7 +45,7 @@ export default function Calendar() {
   };
   const saveHours = async (v: HoursForm) => {
     const workingHours = v.periods.map((p) => [toMin(p.start), toMin(p.end)] as [number, number]);
-    if (await act(() => ok(api.PUT('/api/v1/settings/calendar', { body: { workingHours, warnRatio: v.warnRatio } })), t('admSaved'))) await cal.reload();
+    if (await act(() => ok(api.PUT('/api/v1/settings/calendar', { body: { workingHours, warnRatio: v.warnRatio } })), t('saved'))) await cal.reload();
   };
 
   return (
@@ -127,7 +127,7 @@ export default function Calendar() {
               </Form.Item>
               <Form.Item>
                 <Button type="primary" htmlType="submit">
-                  {t('admSave')}
+                  {t('save')}
                 </Button>
               </Form.Item>
             </Form>

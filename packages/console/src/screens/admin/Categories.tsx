@@ -31,7 +31,7 @@ export default function Categories() {
     if (!editing) return;
     const done = await act(
       () => ok(api.PATCH('/api/v1/categories/{kind}/{code}', { params: { path: { kind: editing.kind, code: editing.code } }, body: { active: v.active, defaultUrgency: v.defaultUrgency, limits: v.limits } })),
-      t('admSaved'),
+      t('saved'),
     );
     if (done) {
       setEditing(null);
@@ -55,7 +55,7 @@ export default function Categories() {
           { title: t('admMajor'), dataIndex: 'majorName' },
           { title: t('name'), dataIndex: 'name' },
           { title: t('admHandleLimit'), render: (_, c) => limitText(c) },
-          { title: t('status'), render: (_, c) => (c.active ? <Tag color="green">{t('admActive')}</Tag> : <Tag>{t('admInactive')}</Tag>) },
+          { title: t('status'), render: (_, c) => (c.active ? <Tag color="green">{t('active')}</Tag> : <Tag>{t('admInactive')}</Tag>) },
           {
             title: t('admOperations'),
             render: (_, c) => (
@@ -66,10 +66,10 @@ export default function Categories() {
           },
         ]}
       />
-      <Modal title={editing ? `${editing.code} ${editing.name}` : ''} open={editing !== null} onOk={save} onCancel={() => setEditing(null)} okText={t('admSave')} cancelText={t('cancel')} width={760} forceRender>
+      <Modal title={editing ? `${editing.code} ${editing.name}` : ''} open={editing !== null} onOk={save} onCancel={() => setEditing(null)} okText={t('save')} cancelText={t('cancel')} width={760} forceRender>
         <Form form={form} layout="vertical">
           <Space wrap>
-            <Form.Item name="active" label={t('admActiveFlag')} valuePropName="checked">
+            <Form.Item name="active" label={t('active')} valuePropName="checked">
               <Switch />
             </Form.Item>
             <Form.Item name="defaultUrgency" label={t('admDefaultUrgency')} rules={[{ required: true }]}>

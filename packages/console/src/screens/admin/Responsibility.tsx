@@ -28,7 +28,7 @@ export default function Responsibility() {
   const [editing, setEditing] = useState<Rule | 'new' | null>(null);
   const [form] = Form.useForm<RuleForm>();
   const catOpts = useMemo(() => cats.data.filter((c) => c.active).map((c) => ({ value: `${c.kind}:${c.code}`, label: `${c.code} ${c.majorName}/${c.name}` })), [cats.data]);
-  const areaOpts = useMemo(() => [{ value: WHOLE, label: t('admWholeDistrict') }, ...units.data.filter((u) => AREA_KINDS.has(u.kind)).map((u) => ({ value: u.id, label: unitLabel(u) }))], [units.data, t]);
+  const areaOpts = useMemo(() => [{ value: WHOLE, label: t('wholeDistrict') }, ...units.data.filter((u) => AREA_KINDS.has(u.kind)).map((u) => ({ value: u.id, label: unitLabel(u) }))], [units.data, t]);
   const unitOpts = useMemo(() => units.data.filter((u) => HANDLING_KINDS.has(u.kind)).map((u) => ({ value: u.id, label: unitLabel(u) })), [units.data]);
 
   const open = (r: Rule | 'new') => {
@@ -44,7 +44,7 @@ export default function Responsibility() {
     const done = await act(async () => {
       if (old && old !== 'new') await ok(api.PATCH('/api/v1/responsibility-rules/{id}', { params: { path: { id: old.id } }, body: rule }));
       else await ok(api.POST('/api/v1/responsibility-rules', { body: { rules: [rule] } }));
-    }, t('admSaved'));
+    }, t('saved'));
     if (done) {
       setEditing(null);
       await rules.reload();
@@ -68,7 +68,7 @@ export default function Responsibility() {
         scroll={{ x: 800 }}
         columns={[
           { title: t('category'), render: (_, r) => `${r.category.code} ${r.category.name ?? ''}`.trim() },
-          { title: t('area'), render: (_, r) => (r.area ? (r.area.name ?? r.area.id) : t('admWholeDistrict')) },
+          { title: t('area'), render: (_, r) => (r.area ? (r.area.name ?? r.area.id) : t('wholeDistrict')) },
           { title: t('admResponsibleUnit'), render: (_, r) => r.unit.name ?? r.unit.id },
           {
             title: t('admOperations'),
@@ -87,7 +87,7 @@ export default function Responsibility() {
           },
         ]}
       />
-      <Modal title={editing === 'new' ? t('admNewRule') : t('admEditRule')} open={editing !== null} onOk={save} onCancel={() => setEditing(null)} okText={t('admSave')} cancelText={t('cancel')} forceRender>
+      <Modal title={editing === 'new' ? t('admNewRule') : t('admEditRule')} open={editing !== null} onOk={save} onCancel={() => setEditing(null)} okText={t('save')} cancelText={t('cancel')} forceRender>
         <Form form={form} layout="vertical" initialValues={{ area: WHOLE }}>
           <Form.Item name="category" label={t('category')} rules={[{ required: true, message: t('required') }]}>
             <Select showSearch={{ optionFilterProp: 'label' }} options={catOpts} />

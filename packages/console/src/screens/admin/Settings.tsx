@@ -36,7 +36,7 @@ function IntakeForm() {
   }, [cur.data, form]);
   const save = async (v: Intake) => {
     const body = { ...v, dedup: { autoThreshold: v.dedup.autoThreshold, reviewThreshold: v.dedup.reviewThreshold } };
-    if (await act(() => ok(api.PUT('/api/v1/settings/intake', { body })), t('admSaved'))) await cur.reload();
+    if (await act(() => ok(api.PUT('/api/v1/settings/intake', { body })), t('saved'))) await cur.reload();
   };
   const num = (n: keyof Intake | ['dedup', string], label: string, p: { min: number; max: number; step: number }) => (
     <Form.Item name={n} label={label} rules={[{ required: true, type: 'number', min: p.min, max: p.max }]}>
@@ -59,7 +59,7 @@ function IntakeForm() {
         </Space>
         <Form.Item>
           <Button type="primary" htmlType="submit">
-            {t('admSave')}
+            {t('save')}
           </Button>
         </Form.Item>
       </Form>
@@ -77,7 +77,7 @@ function SupervisionForm() {
   }, [cur.data, form]);
   const save = async (v: SupervisionForm) => {
     const body = { responseWorkingHours: v.responseWorkingHours, cards: (v.cards ?? []).map(toCard) };
-    if (await act(() => ok(api.PUT('/api/v1/settings/supervision', { body })), t('admSaved'))) await cur.reload();
+    if (await act(() => ok(api.PUT('/api/v1/settings/supervision', { body })), t('saved'))) await cur.reload();
   };
   return (
     <Card size="small" title={t('admSupervisionSettings')}>
@@ -90,7 +90,7 @@ function SupervisionForm() {
             <Space orientation="vertical" style={{ display: 'flex' }}>
               {fields.map((f, i) => (
                 <Space key={f.key} align="baseline" wrap>
-                  <Form.Item name={[f.name, 'indicator']} label={`${t('admIndicator')} ${i + 1}`} rules={[{ required: true, message: t('required') }]}>
+                  <Form.Item name={[f.name, 'indicator']} label={`${t('indicator')} ${i + 1}`} rules={[{ required: true, message: t('required') }]}>
                     <Select style={{ width: 160 }} options={Object.keys(INDICATOR_NAMES).map((k) => ({ value: k, label: name(INDICATOR_NAMES, k) }))} />
                   </Form.Item>
                   <Form.Item name={[f.name, 'dir']} label={`${t('admCardWhen')} ${i + 1}`} rules={[{ required: true }]}>
@@ -117,7 +117,7 @@ function SupervisionForm() {
         </Form.List>
         <Form.Item style={{ marginTop: 12 }}>
           <Button type="primary" htmlType="submit">
-            {t('admSave')}
+            {t('save')}
           </Button>
         </Form.Item>
       </Form>

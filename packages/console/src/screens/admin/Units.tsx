@@ -65,7 +65,7 @@ export default function Units() {
   };
   const rename = async () => {
     const v = await form.validateFields();
-    if (unit && (await act(() => ok(api.PATCH('/api/v1/units/{id}', { params: { path: { id: unit.id } }, body: { name: v.name, nameEn: v.nameEn || null } })), t('admSaved')))) await units.reload();
+    if (unit && (await act(() => ok(api.PATCH('/api/v1/units/{id}', { params: { path: { id: unit.id } }, body: { name: v.name, nameEn: v.nameEn || null } })), t('saved')))) await units.reload();
   };
   const importFile = async (file: File) => {
     setProblems(null);
@@ -122,7 +122,7 @@ export default function Units() {
                     <Input />
                   </Form.Item>
                   <Button type="primary" htmlType="submit">
-                    {t('admSave')}
+                    {t('save')}
                   </Button>
                 </Form>
               </Space>

@@ -36,8 +36,8 @@ export default function Users() {
     const v = await form.validateFields();
     const done =
       editing === 'new'
-        ? await act(() => ok(api.POST('/api/v1/users', { body: { username: v.username, displayName: v.displayName, unitId: v.unitId, roles: v.roles as never, password: v.password } })), t('admSaved'))
-        : editing && (await act(() => ok(api.PATCH('/api/v1/users/{id}', { params: { path: { id: editing.id } }, body: { displayName: v.displayName, unitId: v.unitId, roles: v.roles as never } })), t('admSaved')));
+        ? await act(() => ok(api.POST('/api/v1/users', { body: { username: v.username, displayName: v.displayName, unitId: v.unitId, roles: v.roles as never, password: v.password } })), t('saved'))
+        : editing && (await act(() => ok(api.PATCH('/api/v1/users/{id}', { params: { path: { id: editing.id } }, body: { displayName: v.displayName, unitId: v.unitId, roles: v.roles as never } })), t('saved')));
     if (done) {
       setEditing(null);
       await users.reload();
@@ -45,7 +45,7 @@ export default function Users() {
   };
   const toggle = async (u: UserItem) => {
     const verb = u.disabled ? 'enable' : 'disable';
-    if (await act(() => ok(api.POST(`/api/v1/users/{id}/${verb}`, { params: { path: { id: u.id } } })), t('admSaved'))) await users.reload();
+    if (await act(() => ok(api.POST(`/api/v1/users/{id}/${verb}`, { params: { path: { id: u.id } } })), t('saved'))) await users.reload();
   };
   const reset = async () => {
     const v = await pwForm.validateFields();
@@ -69,7 +69,7 @@ export default function Users() {
           { title: t('name'), dataIndex: 'displayName' },
           { title: t('unit'), dataIndex: 'unitName' },
           { title: t('roles'), render: (_, u) => u.roles.map((r) => <Tag key={r}>{name(ROLE_NAMES, r)}</Tag>) },
-          { title: t('status'), render: (_, u) => (u.disabled ? <Tag color="red">{t('admDisabled')}</Tag> : <Tag color="green">{t('admActive')}</Tag>) },
+          { title: t('status'), render: (_, u) => (u.disabled ? <Tag color="red">{t('admDisabled')}</Tag> : <Tag color="green">{t('active')}</Tag>) },
           {
             title: t('admOperations'),
             render: (_, u) => (
@@ -93,7 +93,7 @@ export default function Users() {
           },
         ]}
       />
-      <Modal title={editing === 'new' ? t('admNewUser') : t('admEditUser')} open={editing !== null} onOk={save} onCancel={() => setEditing(null)} okText={t('admSave')} cancelText={t('cancel')} forceRender>
+      <Modal title={editing === 'new' ? t('admNewUser') : t('admEditUser')} open={editing !== null} onOk={save} onCancel={() => setEditing(null)} okText={t('save')} cancelText={t('cancel')} forceRender>
         <Form form={form} layout="vertical">
           <Form.Item name="username" label={t('username')} rules={[{ required: true, message: t('required') }, { pattern: /^[A-Za-z0-9_.@-]{2,64}$/, message: t('admUsernameRule') }]}>
             <Input disabled={editing !== 'new'} autoComplete="off" />
@@ -114,7 +114,7 @@ export default function Users() {
           )}
         </Form>
       </Modal>
-      <Modal title={`${t('admResetPassword')}：${resetting?.username ?? ''}`} open={resetting !== null} onOk={reset} onCancel={() => setResetting(null)} okText={t('admSave')} cancelText={t('cancel')} forceRender>
+      <Modal title={`${t('admResetPassword')}：${resetting?.username ?? ''}`} open={resetting !== null} onOk={reset} onCancel={() => setResetting(null)} okText={t('save')} cancelText={t('cancel')} forceRender>
         <Form form={pwForm} layout="vertical">
           <Form.Item name="password" label={t('admNewPassword')} rules={[{ required: true, message: t('required') }, { min: 8, message: t('admPasswordRule') }]}>
             <Input.Password autoComplete="new-password" />

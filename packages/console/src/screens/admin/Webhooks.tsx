@@ -37,7 +37,7 @@ export default function Webhooks() {
   };
   const setActive = async (h: Hook) => {
     const verb = h.active ? 'disable' : 'enable';
-    if (await act(() => ok(api.POST('/api/v1/webhooks/{id}/{verb}', { params: { path: { id: h.id, verb } } })), t('admSaved'))) await hooks.reload();
+    if (await act(() => ok(api.POST('/api/v1/webhooks/{id}/{verb}', { params: { path: { id: h.id, verb } } })), t('saved'))) await hooks.reload();
   };
   const remove = async (h: Hook) => {
     if (await act(() => ok(api.DELETE('/api/v1/webhooks/{id}', { params: { path: { id: h.id } } })), t('admDeleted'))) await hooks.reload();
@@ -69,7 +69,7 @@ export default function Webhooks() {
           { title: 'URL', dataIndex: 'url' },
           { title: t('admTopics'), render: (_, h) => h.topics.map((x) => <Tag key={x}>{x}</Tag>) },
           { title: t('admCreatedAt'), render: (_, h) => fmtTime(h.createdAt, lang) },
-          { title: t('status'), render: (_, h) => (h.active ? <Tag color="green">{t('admActive')}</Tag> : <Tag color="orange">{t('admPaused')}</Tag>) },
+          { title: t('status'), render: (_, h) => (h.active ? <Tag color="green">{t('active')}</Tag> : <Tag color="orange">{t('admPaused')}</Tag>) },
           {
             title: t('admOperations'),
             render: (_, h) => (
