@@ -169,7 +169,7 @@ export async function run(argv: string[]): Promise<void> {
     const db = bs.store.db;
     report.kv('store', bs.where);
     const t = await openBenchDistrict(bs.store, bs.dataDir);
-    const cockpit = new CockpitService(bs.store, new ManualClock(meta.now), t.s.org, t.s.taxonomy);
+    const cockpit = new CockpitService(bs.store, new ManualClock(meta.now), t.s.org, t.s.taxonomy, t.s.audit);
     report.kv('cockpit clock (the data set’s now)', new Date(meta.now).toISOString());
     const district = (await t.s.auth.login('intake', BENCH_PASSWORD)).principal;
     const streetUsers: Principal[] = [];

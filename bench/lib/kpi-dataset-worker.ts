@@ -232,7 +232,7 @@ async function generate(spec: KpiDatasetSpec): Promise<KpiDatasetMeta> {
     }
 
     const rebuildStarted = performance.now();
-    const cockpit = new CockpitService(bs.store, new ManualClock(now), t.s.org, t.s.taxonomy);
+    const cockpit = new CockpitService(bs.store, new ManualClock(now), t.s.org, t.s.taxonomy, t.s.audit);
     const rebuilt = await cockpit.rebuild(t.districtId);
     const rebuildSeconds = (performance.now() - rebuildStarted) / 1000;
     log(`rollups rebuilt: ${rebuilt.openCases.toLocaleString('en-US')} open cases, ${rebuilt.dailyRows.toLocaleString('en-US')} daily rows in ${rebuildSeconds.toFixed(1)} s`);

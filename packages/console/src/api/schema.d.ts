@@ -226,14 +226,14 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    action?: "user.create" | "user.update" | "user.disable" | "user.enable" | "user.password_reset" | "api_key.create" | "api_key.revoke" | "unit.import" | "unit.rename" | "category.create" | "category.update" | "responsibility_rule.create" | "responsibility_rule.update" | "responsibility_rule.delete" | "settings.calendar" | "settings.intake" | "settings.supervision" | "webhook.create" | "webhook.pause" | "webhook.resume" | "webhook.delete" | "boards.save" | "evaluation_scheme.save";
+                    action?: "user.create" | "user.update" | "user.disable" | "user.enable" | "user.password_reset" | "api_key.create" | "api_key.revoke" | "unit.import" | "unit.rename" | "category.create" | "category.update" | "responsibility_rule.create" | "responsibility_rule.update" | "responsibility_rule.delete" | "settings.calendar" | "settings.intake" | "settings.supervision" | "webhook.create" | "webhook.pause" | "webhook.resume" | "webhook.delete" | "boards.save" | "evaluation_scheme.save" | "alarm_rule.create" | "alarm_rule.update" | "alarm_rule.enable" | "alarm_rule.disable" | "device.import" | "target.create" | "target.update" | "target.import" | "cockpit.rebuild" | "classifier.retrain";
                     /** @description a username or user id */
                     actor?: string;
                     before?: string;
                     from?: string;
                     limit?: number;
                     subjectId?: string;
-                    subjectKind?: "user" | "api_key" | "district" | "unit" | "category" | "responsibility_rule" | "webhook" | "evaluation_scheme";
+                    subjectKind?: "user" | "api_key" | "district" | "unit" | "category" | "responsibility_rule" | "webhook" | "evaluation_scheme" | "alarm_rule" | "target";
                     to?: string;
                 };
                 header?: never;
@@ -251,7 +251,7 @@ export interface paths {
                         "application/json": {
                             items: {
                                 /** @enum {string} */
-                                action: "user.create" | "user.update" | "user.disable" | "user.enable" | "user.password_reset" | "api_key.create" | "api_key.revoke" | "unit.import" | "unit.rename" | "category.create" | "category.update" | "responsibility_rule.create" | "responsibility_rule.update" | "responsibility_rule.delete" | "settings.calendar" | "settings.intake" | "settings.supervision" | "webhook.create" | "webhook.pause" | "webhook.resume" | "webhook.delete" | "boards.save" | "evaluation_scheme.save";
+                                action: "user.create" | "user.update" | "user.disable" | "user.enable" | "user.password_reset" | "api_key.create" | "api_key.revoke" | "unit.import" | "unit.rename" | "category.create" | "category.update" | "responsibility_rule.create" | "responsibility_rule.update" | "responsibility_rule.delete" | "settings.calendar" | "settings.intake" | "settings.supervision" | "webhook.create" | "webhook.pause" | "webhook.resume" | "webhook.delete" | "boards.save" | "evaluation_scheme.save" | "alarm_rule.create" | "alarm_rule.update" | "alarm_rule.enable" | "alarm_rule.disable" | "device.import" | "target.create" | "target.update" | "target.import" | "cockpit.rebuild" | "classifier.retrain";
                                 actorUserId: string | null;
                                 actorUsername: string;
                                 /** Format: date-time */
@@ -259,7 +259,7 @@ export interface paths {
                                 id: string;
                                 subjectId: string;
                                 /** @enum {string} */
-                                subjectKind: "user" | "api_key" | "district" | "unit" | "category" | "responsibility_rule" | "webhook" | "evaluation_scheme";
+                                subjectKind: "user" | "api_key" | "district" | "unit" | "category" | "responsibility_rule" | "webhook" | "evaluation_scheme" | "alarm_rule" | "target";
                                 summary: {
                                     [key: string]: unknown;
                                 };

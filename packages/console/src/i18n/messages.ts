@@ -418,6 +418,16 @@ export const AUDIT_ACTION_NAMES: Record<string, [string, string]> = {
   'webhook.delete': ['删除 Webhook', 'Webhook removed'],
   'boards.save': ['保存专题看板', 'Boards saved'],
   'evaluation_scheme.save': ['保存考核方案', 'Evaluation scheme saved'],
+  'alarm_rule.create': ['新增告警规则', 'Alarm rule added'],
+  'alarm_rule.update': ['修改告警规则', 'Alarm rule changed'],
+  'alarm_rule.enable': ['启用告警规则', 'Alarm rule enabled'],
+  'alarm_rule.disable': ['停用告警规则', 'Alarm rule disabled'],
+  'device.import': ['导入感知设备', 'Devices imported'],
+  'target.create': ['新建目标任务', 'Target created'],
+  'target.update': ['修改目标任务', 'Target changed'],
+  'target.import': ['导入目标任务', 'Targets imported'],
+  'cockpit.rebuild': ['重建驾驶舱统计', 'Cockpit rollups rebuilt'],
+  'classifier.retrain': ['重新训练分类模型', 'Classifier retrained'],
 };
 export const AUDIT_SUBJECT_NAMES: Record<string, [string, string]> = {
   user: ['用户', 'User'],
@@ -428,6 +438,8 @@ export const AUDIT_SUBJECT_NAMES: Record<string, [string, string]> = {
   responsibility_rule: ['责任规则', 'Responsibility rule'],
   webhook: ['Webhook', 'Webhook'],
   evaluation_scheme: ['考核方案', 'Evaluation scheme'],
+  alarm_rule: ['告警规则', 'Alarm rule'],
+  target: ['目标任务', 'Target'],
 };
 
 // 系统管理 (Admin): names of roles, unit kinds, SLA stages and urgencies, limit units, evaluation indicators.

@@ -133,6 +133,50 @@ describe.each(STORES)('audit log on $name', (kind) => {
     for (const action of ['webhook.pause', 'webhook.resume', 'webhook.delete']) await only(action, hook.id);
   });
 
+  it('records alarm rule create, update, disable and enable, and one row per device import', async () => {
+    const p = t.point('s1c1g1');
+    const csv = ['code,type,name,lng,lat', `AU-1,water_level,审计积水点1,${p.lng},${p.lat}`, `AU-2,water_level,审计积水点2,${p.lng + 0.001},${p.lat}`, `AU-3,noise,审计噪声,${p.lng},${p.lat + 0.001}`].join('\n');
+    ok(await a.raw('POST', '/api/v1/perception/devices/import', { token: (await a.as('admin')).token, payload: csv, headers: { 'content-type': 'text/csv' } }));
+    expect((await only('device.import', t.districtId)).summary).toEqual({ imported: 3, byType: { water_level: 2, noise: 1 }, codes: ['AU-1', 'AU-2', 'AU-3'] });
+
+    const body = { code: 'au-high', name: '审计积水', deviceType: 'water_level', condition: { kind: 'threshold', measurement: 'currentLevel', direction: 'above', raise: 0.3, clear: 0.2 } };
+    const rule = ok(await send('POST', '/api/v1/perception/rules', body), 201);
+    const created = await only('alarm_rule.create', rule.id);
+    expect(created.subjectKind).toBe('alarm_rule');
+    expect(created.summary).toMatchObject({ ...body, urgency: 'normal', active: true, autoReport: false, forMinutes: 0 });
+    ok(await send('PUT', `/api/v1/perception/rules/${rule.id}`, { ...body, name: '审计积水（改）', urgency: 'urgent' }));
+    expect((await only('alarm_rule.update', rule.id)).summary).toEqual({ code: 'au-high', name: '审计积水（改）', urgency: 'urgent' });
+    ok(await send('PUT', `/api/v1/perception/rules/${rule.id}`, { ...body, name: '审计积水（改）', urgency: 'urgent', active: false }));
+    expect((await only('alarm_rule.disable', rule.id)).summary).toEqual({ code: 'au-high', name: '审计积水（改）' });
+    ok(await send('PUT', `/api/v1/perception/rules/${rule.id}`, { ...body, name: '审计积水（改）', urgency: 'urgent' }));
+    await only('alarm_rule.enable', rule.id);
+    expect(await log({ action: 'alarm_rule.update', subjectId: rule.id })).toHaveLength(1);
+  });
+
+  it('records target create, update and import, but not progress reports', async () => {
+    const target = { year: 2026, code: 'AUD1', name: '审计指标', category: '民生', kind: 'indicator', direction: 'at_least', targetValue: 100, leadUnit: 'cgj', cadence: 'monthly' };
+    const made = ok(await send('POST', '/api/v1/targets', target), 201);
+    const created = await only('target.create', made.id);
+    expect(created.subjectKind).toBe('target');
+    expect(created.summary).toMatchObject({ year: 2026, code: 'AUD1', name: '审计指标', targetValue: 100, leadUnitId: t.u.cgj, coUnitIds: [] });
+    ok(await send('PUT', `/api/v1/targets/${made.id}`, { ...target, targetValue: 120, version: made.version }));
+    expect((await only('target.update', made.id)).summary).toEqual({ year: 2026, code: 'AUD1', version: 2, targetValue: 120 });
+    ok(await send('POST', '/api/v1/targets/import', [{ ...target, targetValue: 130 }, { ...target, code: 'AUD2', name: '审计指标二' }]));
+    const imported = await only('target.import', t.districtId);
+    expect(imported.summary).toEqual({ created: 1, updated: 1, codes: ['2026:AUD1', '2026:AUD2'] });
+    // A unit's report is operational data with its own history, not an administrative change.
+    const reported = await (await a.as('h-cgj')).post(`/api/v1/targets/${made.id}/progress`, { period: '2026-01', value: 10, narrative: '一月进展' });
+    expect(reported.status, JSON.stringify(reported.body)).toBe(201);
+    expect(await log({ subjectId: made.id })).toHaveLength(2);
+  });
+
+  it('records a cockpit rebuild and a classifier retrain against the district', async () => {
+    const rebuilt = ok(await send('POST', '/api/v1/cockpit/rebuild', {}));
+    expect((await only('cockpit.rebuild', t.districtId)).summary).toEqual(rebuilt);
+    const model = ok(await send('POST', '/api/v1/intake/models/retrain'), 201);
+    expect((await only('classifier.retrain', t.districtId)).summary).toEqual({ version: model.version, examples: model.examples });
+  });
+
   it('writes no row for a refused change', async () => {
     const before = (await log({})).length;
     expect((await send('PATCH', `/api/v1/users/${t.u.centre}`, { displayName: 'x' })).status).toBe(404);
@@ -141,7 +185,20 @@ describe.each(STORES)('audit log on $name', (kind) => {
     expect((await send('PUT', '/api/v1/settings/supervision', { cards: [{ indicator: 'x', yellowAbove: 5, redAbove: 1 }] })).status).toBe(400);
     expect((await send('DELETE', '/api/v1/responsibility-rules/nope')).status).toBe(404);
     expect((await send('POST', '/api/v1/webhooks/nope/disable')).status).toBe(404);
-    expect(await log({})).toHaveLength(before);
+    const rule = { code: 'refused', name: 'x', deviceType: 'noise', condition: { kind: 'offline', minutes: 5 } };
+    expect((await send('POST', '/api/v1/perception/rules', { ...rule, deviceType: 'nonsense' })).status).toBe(400);
+    expect((await send('PUT', '/api/v1/perception/rules/nope', rule)).status).toBe(404);
+    expect((await send('POST', '/api/v1/perception/devices/import', { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { code: 'FAR', type: 'noise', name: 'x' }, geometry: { type: 'Point', coordinates: [0, 0] } }] })).status).toBe(400);
+    const target = { year: 2026, code: 'REFUSED', name: 'x', category: 'x', kind: 'indicator', direction: 'at_least', targetValue: 1, leadUnit: 'zzz' };
+    expect((await send('POST', '/api/v1/targets', target)).status).toBe(400);
+    expect((await send('POST', '/api/v1/targets/import', [target])).status).toBe(400);
+    const made = ok(await send('POST', '/api/v1/targets', { ...target, code: 'STALE', leadUnit: 'cgj' }), 201);
+    expect((await send('PUT', `/api/v1/targets/${made.id}`, { ...target, code: 'STALE', leadUnit: 'cgj', version: made.version + 1 })).status).toBe(409);
+    expect((await (await a.as('supervisor')).post('/api/v1/cockpit/rebuild', {})).status).toBe(403);
+    expect((await (await a.as('intake')).post('/api/v1/intake/models/retrain')).status).toBe(403);
+    // Only the target the stale update needed was recorded.
+    expect((await log({}))[0]?.summary).toMatchObject({ code: 'STALE' });
+    expect(await log({})).toHaveLength(before + 1);
   });
 
   it('leaves no change without its row: a failure writing the row rolls the change back', async () => {
@@ -151,7 +208,11 @@ describe.each(STORES)('audit log on $name', (kind) => {
     expect((await send('PATCH', `/api/v1/users/${leader?.id}`, { displayName: '不该改' })).status).toBe(500);
     expect((await send('PUT', '/api/v1/settings/calendar', { warnRatio: 0.5 })).status).toBe(500);
     expect((await send('POST', '/api/v1/webhooks', { url: 'https://example.com/lost', topics: ['case.*'] })).status).toBe(500);
+    expect((await send('POST', '/api/v1/perception/rules', { code: 'lost', name: 'x', deviceType: 'noise', condition: { kind: 'offline', minutes: 5 } })).status).toBe(500);
+    expect((await send('POST', '/api/v1/targets', { year: 2026, code: 'LOST', name: 'x', category: 'x', kind: 'task', leadUnit: 'cgj' })).status).toBe(500);
     vi.restoreAllMocks();
+    expect((ok(await send('GET', '/api/v1/perception/rules')).items as Array<{ code: string }>).map((r) => r.code)).not.toContain('lost');
+    expect((ok(await send('GET', '/api/v1/targets?year=2026')).items as Array<{ code: string }>).map((r) => r.code)).not.toContain('LOST');
     expect((await t.s.auth.userByUsername(t.users.leader as string))?.display_name).toBe('leader');
     t.s.org.invalidate(t.districtId);
     expect((await t.s.org.districtById(t.districtId))?.settings).toBe(settingsBefore);

@@ -23,6 +23,16 @@ export const AUDIT_ACTIONS = {
   'webhook.delete': 'webhook',
   'boards.save': 'district',
   'evaluation_scheme.save': 'evaluation_scheme',
+  'alarm_rule.create': 'alarm_rule',
+  'alarm_rule.update': 'alarm_rule',
+  'alarm_rule.enable': 'alarm_rule',
+  'alarm_rule.disable': 'alarm_rule',
+  'device.import': 'district',
+  'target.create': 'target',
+  'target.update': 'target',
+  'target.import': 'district',
+  'cockpit.rebuild': 'district',
+  'classifier.retrain': 'district',
 } as const;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;

@@ -15,6 +15,7 @@ import type { CockpitCaseRow, CockpitDailyRow, CockpitOpenRow, DB } from '../../
 import type { Store } from '../../db/store.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Principal } from '../../platform/principal.ts';
+import type { AuditService } from '../audit/audit-service.ts';
 import { caseAggregates } from '../case/case-aggregates.ts';
 import type { OutboxDelivery } from '../notify/outbox-processor.ts';
 import type { OrgService } from '../org/org-service.ts';
@@ -78,6 +79,7 @@ export class CockpitService {
     private readonly clock: Clock,
     private readonly org: OrgService,
     private readonly taxonomy: TaxonomyService,
+    private readonly audit: AuditService,
   ) {}
 
   /** The outbox handler: one case message → its moves in the rollups, inside the outbox transaction. */
@@ -116,7 +118,8 @@ export class CockpitService {
   }
 
   /** Recomputes every rollup of the district from the cases; returns the open cases counted. */
-  async rebuild(districtId: string): Promise<{ openCases: number; dailyRows: number }> {
+  /** `by`: the admin asking, recorded in the audit log (startup and the CLI leave it out). */
+  async rebuild(districtId: string, by?: Principal): Promise<{ openCases: number; dailyRows: number }> {
     const now = this.clock.now();
     const q = this.store;
     const clocks = await caseAggregates.openClocks(q, districtId);
@@ -165,6 +168,7 @@ export class CockpitService {
       const rows = [...open.values()];
       for (let i = 0; i < rows.length; i += 500) await repo.bumpOpen(trx, rows.slice(i, i + 500));
       for (let i = 0; i < daily.length; i += 500) await repo.bumpDaily(trx, daily.slice(i, i + 500));
+      if (by) await this.audit.record(trx, by, 'cockpit.rebuild', districtId, { openCases: cases.length, dailyRows: daily.length });
     });
     return { openCases: cases.length, dailyRows: daily.length };
   }

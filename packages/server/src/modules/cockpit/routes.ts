@@ -71,6 +71,6 @@ export function cockpitRoutes(app: FastifyInstance, s: Services): void {
     summary: 'Recompute the cockpit rollups from the cases (after an upgrade or a restore); run it while the worker is idle',
     tags: ['cockpit'],
     response: Rebuilt,
-    handler: async ({ principal }) => s.cockpit.rebuild(principal.districtId),
+    handler: async ({ principal }) => s.cockpit.rebuild(principal.districtId, principal),
   });
 }

@@ -23,6 +23,8 @@ import { isUniqueViolation, type Store } from '../../db/store.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { newId } from '../../platform/ids.ts';
 import { dataFile } from '../../platform/paths.ts';
+import type { Principal } from '../../platform/principal.ts';
+import type { AuditService } from '../audit/audit-service.ts';
 import type { TaxonomyService } from '../taxonomy/taxonomy-service.ts';
 import { type DefaultsFile, readCatalogue, resolveCategory } from '../taxonomy/catalogue.ts';
 import { placeNames, tokenize } from './tokenizer.ts';
@@ -209,6 +211,7 @@ export class ClassifierService {
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly taxonomy: TaxonomyService,
+    private readonly audit: AuditService,
     private readonly opts: { corpusDir?: string; train?: TrainOptions } = {},
   ) {}
 
@@ -284,7 +287,8 @@ export class ClassifierService {
   }
 
   /** Base corpus + person-confirmed cases → a new model, stored and made the district's active one. */
-  async retrain(districtId: string): Promise<ModelSummary> {
+  /** `by`: the admin asking, recorded in the audit log with the new model (the CLI leaves it out). */
+  async retrain(districtId: string, by?: Principal): Promise<ModelSummary> {
     const corpus = loadCorpus(this.opts.corpusDir).map((l) => toExample(l.text, l.kind, l.code));
     const cases = await repo.confirmedCases(this.store.db, districtId, CONFIRMED_LIMIT);
     const confirmed = cases.map((c) => toExample(c.description, c.kind, c.code));
@@ -301,8 +305,8 @@ export class ClassifierService {
     const model = { ...r.model, version };
     const id = newId(now);
     try {
-      await this.store.db.transaction().execute((trx) =>
-        repo.insertActive(trx, {
+      await this.store.db.transaction().execute(async (trx) => {
+        await repo.insertActive(trx, {
           id,
           district_id: districtId,
           version,
@@ -311,8 +315,9 @@ export class ClassifierService {
           metrics: JSON.stringify(r.metrics),
           model: JSON.stringify(model),
           active: 1,
-        }),
-      );
+        });
+        if (by) await this.audit.record(trx, by, 'classifier.retrain', districtId, { version, examples: r.examples });
+      });
     } catch (e) {
       if (isUniqueViolation(e)) throw new DomainError('ALREADY_EXISTS', `model ${version} was just trained from the same data; retry in a second`);
       throw e;

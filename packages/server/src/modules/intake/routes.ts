@@ -78,7 +78,7 @@ export function intakeRoutes(app: FastifyInstance, s: Services): void {
     tags: ['intake'],
     successStatus: 201,
     response: ModelSchema,
-    handler: async ({ principal }) => s.classifier.retrain(principal.districtId),
+    handler: async ({ principal }) => s.classifier.retrain(principal.districtId, principal),
   });
   route(app, {
     method: 'GET',

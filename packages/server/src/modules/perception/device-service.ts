@@ -11,6 +11,8 @@ import type { DeviceRow } from '../../db/schema.ts';
 import type { Store } from '../../db/store.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { newId } from '../../platform/ids.ts';
+import type { Principal } from '../../platform/principal.ts';
+import type { AuditService } from '../audit/audit-service.ts';
 import type { OrgService } from '../org/org-service.ts';
 import type { TaxonomyService } from '../taxonomy/taxonomy-service.ts';
 import { type DeviceProblem, parseDeviceFile } from './device-file.ts';
@@ -30,6 +32,12 @@ function offlineMinutes(c: Condition): number | null {
   const m = c.of.map(offlineMinutes).filter((x): x is number => x !== null);
   return m.length ? Math.min(...m) : null;
 }
+
+const countBy = (keys: string[]): Record<string, number> => {
+  const out: Record<string, number> = {};
+  for (const k of keys) out[k] = (out[k] ?? 0) + 1;
+  return out;
+};
 
 export interface Device {
   id: string;
@@ -65,10 +73,14 @@ export class DeviceService {
     private readonly clock: Clock,
     private readonly org: OrgService,
     private readonly taxonomy: TaxonomyService,
+    private readonly audit: AuditService,
   ) {}
 
-  /** Checks every row (shape, inside the district, component, owning unit, codes unique) before writing any. */
-  async importFile(districtId: string, file: unknown, onProgress?: (done: number, total: number) => void): Promise<{ imported: number }> {
+  /**
+   * Checks every row (shape, inside the district, component, owning unit, codes unique) before writing any.
+   * `by`: the user importing, recorded as one audit row for the whole import (seeding and the CLI leave it out).
+   */
+  async importFile(districtId: string, file: unknown, onProgress?: (done: number, total: number) => void, by?: Principal): Promise<{ imported: number }> {
     const { drafts, problems } = parseDeviceFile(file);
     const dir = await this.org.directory(districtId);
     const taken = new Set((await repo.deviceCodes(this.store.db, districtId)).map((d) => d.code));
@@ -109,6 +121,7 @@ export class DeviceService {
         await repo.insertDevices(trx, rows.slice(i, i + 500));
         onProgress?.(Math.min(i + 500, rows.length), rows.length);
       }
+      if (by) await this.audit.record(trx, by, 'device.import', districtId, { imported: rows.length, byType: countBy(rows.map((r) => r.type)), codes: rows.slice(0, 50).map((r) => r.code) });
     });
     this.cache.delete(districtId);
     return { imported: rows.length };

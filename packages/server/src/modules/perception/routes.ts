@@ -98,7 +98,7 @@ export function perceptionRoutes(app: FastifyInstance, s: Services): void {
       tags: ['perception'],
       body: z.unknown(),
       response: z.object({ imported: z.number().int() }),
-      handler: async ({ principal, body }) => s.devices.importFile(principal.districtId, body),
+      handler: async ({ principal, body }) => s.devices.importFile(principal.districtId, body, undefined, principal),
     });
   });
 
@@ -183,7 +183,7 @@ export function perceptionRoutes(app: FastifyInstance, s: Services): void {
     successStatus: 201,
     body: ruleBody,
     response: RuleSchema,
-    handler: async ({ principal, body }) => s.rules.create(principal.districtId, body),
+    handler: async ({ principal, body }) => s.rules.create(principal.districtId, body, principal),
   });
   route(app, {
     method: 'PUT',
@@ -194,7 +194,7 @@ export function perceptionRoutes(app: FastifyInstance, s: Services): void {
     params: z.object({ id: z.string() }),
     body: ruleBody,
     response: RuleSchema,
-    handler: async ({ principal, params, body }) => s.rules.update(principal.districtId, params.id, body),
+    handler: async ({ principal, params, body }) => s.rules.update(principal.districtId, params.id, body, principal),
   });
   route(app, {
     method: 'GET',

@@ -7,10 +7,13 @@ import type { Urgency } from '@onegrid/domain/case/sla';
 import { DomainError } from '@onegrid/domain/errors';
 import { type DeviceTypeCode, isDeviceType } from '@onegrid/domain/perception/device-types';
 import { type Condition, needsTicks, ruleProblems, type RuleSpec } from '@onegrid/domain/perception/rules';
-import type { PerceptionRuleRow } from '../../db/schema.ts';
+import type { Transaction } from 'kysely';
+import type { DB, PerceptionRuleRow } from '../../db/schema.ts';
 import { isUniqueViolation, type Store } from '../../db/store.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { newId } from '../../platform/ids.ts';
+import type { Principal } from '../../platform/principal.ts';
+import type { AuditService } from '../audit/audit-service.ts';
 import type { TaxonomyService } from '../taxonomy/taxonomy-service.ts';
 import { perceptionRepository as repo } from './perception-repository.ts';
 
@@ -54,6 +57,12 @@ export const ruleOf = (r: PerceptionRuleRow): Rule => ({
   autoReport: r.auto_report === 1,
 });
 
+/** What the audit log says of a rule: its definition as the API shows it. */
+function auditFields(r: PerceptionRuleRow) {
+  const { id: _id, ...rule } = ruleOf(r);
+  return rule;
+}
+
 export class RuleService {
   private readonly cache = new Map<string, { rules: Promise<Rule[]>; at: number }>();
 
@@ -61,13 +70,18 @@ export class RuleService {
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly taxonomy: TaxonomyService,
+    private readonly audit: AuditService,
   ) {}
 
-  async create(districtId: string, input: RuleInput): Promise<Rule> {
+  /** `by`: the user making the change, recorded in the audit log with it (seeding leaves it out); likewise below. */
+  async create(districtId: string, input: RuleInput, by?: Principal): Promise<Rule> {
     const now = this.clock.now();
     const row = await this.rowOf(districtId, input, { id: newId(now), created_at: now });
     try {
-      await repo.insertRule(this.store.db, row);
+      await this.store.db.transaction().execute(async (trx) => {
+        await repo.insertRule(trx, row);
+        if (by) await this.audit.record(trx, by, 'alarm_rule.create', row.id, auditFields(row));
+      });
     } catch (e) {
       if (isUniqueViolation(e)) throw new DomainError('ALREADY_EXISTS', `a rule with code ${input.code} already exists`);
       throw e;
@@ -76,7 +90,7 @@ export class RuleService {
     return ruleOf(row);
   }
 
-  async update(districtId: string, id: string, input: RuleInput): Promise<Rule> {
+  async update(districtId: string, id: string, input: RuleInput, by?: Principal): Promise<Rule> {
     const old = await repo.ruleById(this.store.db, id);
     if (!old || old.district_id !== districtId) throw new DomainError('NOT_FOUND', `rule ${id} not found`);
     if (old.device_type !== input.deviceType) {
@@ -84,7 +98,10 @@ export class RuleService {
     }
     const row = await this.rowOf(districtId, input, { id, created_at: old.created_at });
     try {
-      await repo.updateRule(this.store.db, districtId, id, row);
+      await this.store.db.transaction().execute(async (trx) => {
+        await repo.updateRule(trx, districtId, id, row);
+        if (by) await this.recordUpdate(trx, by, old, row);
+      });
     } catch (e) {
       if (isUniqueViolation(e)) throw new DomainError('ALREADY_EXISTS', `a rule with code ${input.code} already exists`);
       throw e;
@@ -113,6 +130,20 @@ export class RuleService {
       rules.catch(() => this.cache.delete(districtId));
     }
     return c.rules;
+  }
+
+  /** A switch of `active` alone is an enable/disable; anything else an update naming the changed fields. */
+  private async recordUpdate(trx: Transaction<DB>, by: Principal, old: PerceptionRuleRow, row: PerceptionRuleRow): Promise<void> {
+    const before = auditFields(old);
+    const after = auditFields(row);
+    const changed = Object.fromEntries(Object.entries(after).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(before[k as keyof typeof before])));
+    const keys = Object.keys(changed);
+    if (keys.length === 0) return;
+    if (keys.length === 1 && keys[0] === 'active') {
+      await this.audit.record(trx, by, row.active ? 'alarm_rule.enable' : 'alarm_rule.disable', row.id, { code: row.code, name: row.name });
+      return;
+    }
+    await this.audit.record(trx, by, 'alarm_rule.update', row.id, { code: row.code, ...changed });
   }
 
   private async rowOf(districtId: string, input: RuleInput, keep: { id: string; created_at: number }): Promise<PerceptionRuleRow> {

@@ -13,6 +13,7 @@ import { isUniqueViolation, type Store } from '../../db/store.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { newId } from '../../platform/ids.ts';
 import type { Principal } from '../../platform/principal.ts';
+import type { AuditService, AuditSummary } from '../audit/audit-service.ts';
 import type { FileService } from '../files/file-service.ts';
 import type { Directory } from '../org/directory.ts';
 import type { OrgService } from '../org/org-service.ts';
@@ -68,6 +69,7 @@ export class TargetService {
     private readonly org: OrgService,
     private readonly files: FileService,
     private readonly log: Pick<Logger, 'warn'>,
+    private readonly audit: AuditService,
     private supervision: SupervisionIssuer | null = null,
   ) {}
 
@@ -101,7 +103,10 @@ export class TargetService {
     const now = this.clock.now();
     const row: TargetRow = { id: newId(now), district_id: p.districtId, ...fields, version: 1, created_by: p.userId, created_at: now, updated_at: now };
     try {
-      await repo.insertTargets(this.store.db, [row]);
+      await this.store.db.transaction().execute(async (trx) => {
+        await repo.insertTargets(trx, [row]);
+        await this.audit.record(trx, p, 'target.create', row.id, definitionOf(fields));
+      });
     } catch (e) {
       if (isUniqueViolation(e)) throw new DomainError('ALREADY_EXISTS', `a target ${input.code} of ${input.year} already exists; update it with PUT /api/v1/targets/{id}`);
       throw e;
@@ -117,19 +122,23 @@ export class TargetService {
     });
     const now = this.clock.now();
     const patch = { ...fields, version: t.version + 1, updated_at: now };
-    if (!(await repo.updateTarget(this.store.db, t.id, input.version, patch))) {
-      throw new DomainError('TARGET_CONFLICT', `target ${t.code} changed since version ${input.version}; reload it and apply your change again`);
-    }
+    await this.store.db.transaction().execute(async (trx) => {
+      if (!(await repo.updateTarget(trx, t.id, input.version, patch))) {
+        throw new DomainError('TARGET_CONFLICT', `target ${t.code} changed since version ${input.version}; reload it and apply your change again`);
+      }
+      await this.audit.record(trx, p, 'target.update', t.id, { year: t.year, code: t.code, version: patch.version, ...changedOf(t, fields) });
+    });
     const row = { ...t, ...patch };
     return targetView(row, dir, statusOf(row, await repo.progress(this.store.db, [t.id]), now));
   }
 
   /** Creates or replaces (by year and code) every target of the file; any bad item imports nothing. */
   async importFile(p: Principal, file: unknown): Promise<{ created: number; updated: number }> {
-    return this.importTargets(p.districtId, file, p.userId);
+    return this.importTargets(p.districtId, file, p);
   }
 
-  async importTargets(districtId: string, file: unknown, by: string | null): Promise<{ created: number; updated: number }> {
+  /** `by`: the user importing, recorded as one audit row for the whole file (seeding leaves it out). */
+  async importTargets(districtId: string, file: unknown, by: Principal | null): Promise<{ created: number; updated: number }> {
     const { items, problems } = parseTargetFile(file);
     const dir = await this.org.directory(districtId);
     const now = this.clock.now();
@@ -162,11 +171,12 @@ export class TargetService {
           await repo.updateTarget(trx, old.id, old.version, { ...d.fields, version: old.version + 1, updated_at: now });
           updated++;
         } else {
-          fresh.push({ id: newId(now), district_id: districtId, ...d.fields, version: 1, created_by: by, created_at: now, updated_at: now });
+          fresh.push({ id: newId(now), district_id: districtId, ...d.fields, version: 1, created_by: by?.userId ?? null, created_at: now, updated_at: now });
         }
       }
       await repo.insertTargets(trx, fresh);
       created = fresh.length;
+      if (by) await this.audit.record(trx, by, 'target.import', districtId, { created, updated, codes: drafts.slice(0, 50).map((d) => `${d.input.year}:${d.input.code}`) });
     });
     return { created, updated };
   }
@@ -387,6 +397,20 @@ export class TargetService {
       note: input.note ?? null,
     };
   }
+}
+
+type TargetFields = ReturnType<TargetService['fields']>;
+const JSON_FIELDS = new Set(['milestones', 'co_unit_ids']);
+const camel = (k: string) => k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/** A target's definition as the audit log states it: API names, lists as lists. */
+function definitionOf(f: Partial<TargetFields>): AuditSummary {
+  return Object.fromEntries(Object.entries(f).map(([k, v]) => [camel(k), JSON_FIELDS.has(k) && typeof v === 'string' ? JSON.parse(v) : v]));
+}
+
+/** The fields an update changes, with their new values. */
+function changedOf(old: TargetRow, f: TargetFields): AuditSummary {
+  return definitionOf(Object.fromEntries(Object.entries(f).filter(([k, v]) => old[k as keyof TargetRow] !== v)));
 }
 
 function groupBy(rows: TargetProgressRow[]): Map<string, TargetProgressRow[]> {
