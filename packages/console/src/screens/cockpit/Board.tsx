@@ -1,8 +1,7 @@
 /**
  * One district board (专题看板), drawn from its definition: each widget is a card with a chart,
- * a table or a figure, in the width the board gives it. The board refreshes on case events
- * (coalesced, at most every few seconds: its sources are heavier than the overview's) and each
- * minute.
+ * a table or a figure, in the width the board gives it. It refreshes each minute, and on case
+ * events (coalesced, at most every few seconds) when it shows case, alarm or device figures.
  */
 import { SOURCES } from '@onegrid/domain/cockpit/boards';
 import { Alert, Card, Col, Empty, Row, Spin, Statistic, Table } from 'antd';
@@ -20,6 +19,7 @@ type BoardDef = Of<'/api/v1/cockpit/boards', 'get'>['boards'][number];
 type WidgetResult = Of<'/api/v1/cockpit/boards/{code}/data', 'get'>['widgets'][number];
 
 const MIN_GAP_MS = 3000;
+const LIVE_SOURCE = /^(cases|alarms|devices)\./;
 
 export function Board({ board }: { board: BoardDef }) {
   const { lang, t } = useI18n();
@@ -42,14 +42,16 @@ export function Board({ board }: { board: BoardDef }) {
     };
     const refresh = coalesce(load);
     void refresh();
-    const stop = subscribeLive((m) => m.topic.startsWith('case.') && void refresh());
+    // Boards of case, alarm or device figures follow the live stream; the others (evaluation,
+    // targets, supervision) recompute whole periods and change slowly: once a minute is enough.
+    const stop = board.widgets.some((w) => LIVE_SOURCE.test(w.source)) ? subscribeLive((m) => m.topic.startsWith('case.') && void refresh()) : () => undefined;
     const every = window.setInterval(() => void refresh(), 60_000);
     return () => {
       alive = false;
       stop();
       window.clearInterval(every);
     };
-  }, [board.code]);
+  }, [board]);
 
   const options = useMemo(
     () => (widgets ?? []).map((w) => (w.data?.shape === 'series' && (w.type === 'line' || w.type === 'bar' || w.type === 'pie') ? chartOption(w.type, w.data, lang) : null)),

@@ -32,8 +32,8 @@ export interface SourceDeps {
 
 type Params = Record<string, string | number>;
 type Compute = (p: Principal, params: Params, memo: Memo) => Promise<WidgetData>;
-/** One overview per board request, shared by the sources drawn from it. */
-type Memo = { overview?: ReturnType<CockpitService['overview']> };
+/** One overview and one target board per board request, shared by the sources drawn from them. */
+type Memo = { overview?: ReturnType<CockpitService['overview']>; targets?: ReturnType<TargetService['board']> };
 
 const same = (s: string): Label => ({ zh: s, en: s });
 const LIGHTS = ['red', 'yellow', 'green', 'none'] as const;
@@ -55,6 +55,10 @@ export function boardSources(d: SourceDeps): Record<SourceName, Compute> {
   const overview = (p: Principal, memo: Memo) => {
     memo.overview ??= d.cockpit.overview(p);
     return memo.overview;
+  };
+  const targetBoard = (p: Principal, memo: Memo) => {
+    memo.targets ??= d.targets.board(p, {});
+    return memo.targets;
   };
   const COUNT: Label = { zh: '数量', en: 'Count' };
   return {
@@ -145,13 +149,13 @@ export function boardSources(d: SourceDeps): Record<SourceName, Compute> {
         }),
       };
     },
-    'targets.by_status': async (p) => {
-      const b = await d.targets.board(p, {});
+    'targets.by_status': async (p, _q, memo) => {
+      const b = await targetBoard(p, memo);
       const statuses = Object.keys(TARGET_STATUS_NAMES);
       return { shape: 'series', categories: statuses.map((s) => label(TARGET_STATUS_NAMES, s)), series: [{ key: 'n', name: COUNT, data: statuses.map((s) => b.byStatus[s as keyof typeof b.byStatus] ?? 0) }] };
     },
-    'targets.behind': async (p) => {
-      const b = await d.targets.board(p, {});
+    'targets.behind': async (p, _q, memo) => {
+      const b = await targetBoard(p, memo);
       return {
         shape: 'table',
         columns: [
